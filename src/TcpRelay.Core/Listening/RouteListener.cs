@@ -21,6 +21,7 @@ public sealed class RouteListener : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
+    private IPEndPoint? _localEndPoint;
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Creates an unbound listener for a route.</summary>
@@ -33,7 +34,7 @@ public sealed class RouteListener : IAsyncDisposable
     }
 
     /// <summary>The bound endpoint (the real port when 0 was configured).</summary>
-    public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
+    public IPEndPoint? LocalEndPoint => _localEndPoint;
 
     /// <summary>Binds and listens. Throws <see cref="SocketException"/> when the endpoint is unavailable.</summary>
     public void Bind()
@@ -63,6 +64,7 @@ public sealed class RouteListener : IAsyncDisposable
         }
 
         _socket = socket;
+        _localEndPoint = socket.LocalEndPoint as IPEndPoint;
     }
 
     /// <summary>
