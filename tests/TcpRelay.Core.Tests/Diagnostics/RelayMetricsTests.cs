@@ -44,10 +44,10 @@ public sealed class RelayMetricsTests
         using (var refused = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
             await refused.ConnectAsync(server.Routes.Single(r => r.Name == "dead").Listen!, Ct);
-            await WaitUntilAsync(() => server.Routes.Single(r => r.Name == "dead").Problem is not null);
+            await Eventually.TrueAsync(() => server.Routes.Single(r => r.Name == "dead").Problem is not null);
         }
 
-        await WaitUntilAsync(() => server.Connections.Count == 0);
+        await Eventually.TrueAsync(() => server.Connections.Count == 0);
         recorder.Observe();
         long greetings = 4 * Encoding.ASCII.GetByteCount("a\n");
         Assert.Equal(4, recorder.Sum("tcprelay.connections.opened", "web"));
@@ -73,7 +73,7 @@ public sealed class RelayMetricsTests
         using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
             await client.ConnectAsync(relay, Ct);
-            await WaitUntilAsync(() => server.Routes[0].Problem is not null);
+            await Eventually.TrueAsync(() => server.Routes[0].Problem is not null);
         }
 
         (bool healthy, string body) = HealthReport.Create(server.Routes);
@@ -83,16 +83,6 @@ public sealed class RelayMetricsTests
         await using var back = new EchoBackend("a", port);
         using RelayClient again = await RelayClient.ConnectAsync(relay, Ct);
         Assert.Equal((true, "web ok\n"), HealthReport.Create(server.Routes));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (int i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(25, Ct);
-        }
-
-        Assert.True(condition());
     }
 
     /// <summary>Keeps every measurement of one meter's instruments.</summary>

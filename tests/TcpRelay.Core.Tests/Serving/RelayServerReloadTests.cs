@@ -90,7 +90,7 @@ public sealed class RelayServerReloadTests
             Assert.Equal(SocketError.ConnectionReset, e.SocketErrorCode);
         }
 
-        Assert.Empty(server.Connections);
+        await Eventually.TrueAsync(() => server.Connections.Count == 0);
     }
 
     [Fact]
