@@ -19,6 +19,9 @@ internal sealed class ConfigErrorCollector
         _failedPaths.Add(path);
     }
 
+    /// <summary>Drops later validation errors at or below <paramref name="path"/>: its value is a stand-in.</summary>
+    public void Suppress(string path) => _failedPaths.Add(path);
+
     /// <summary>Records a problem that leaves the value at <paramref name="path"/> usable (and validated).</summary>
     public void AddOnly(string path, string message) => _errors.Add(new ConfigError(path, message));
 
