@@ -46,8 +46,12 @@ internal static class RelayHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ITargetDialerFactory, AddressDialerFactory>();
         builder.Services.AddSingleton<RelayServer>();
-        builder.Services.AddHostedService<HangupSignalHandler>();
         builder.Services.AddHostedService<RelayHostedService>();
+
+        // After the relay: they read the running server's configuration and routes.
+        builder.Services.AddHostedService<ReloadService>();
+        builder.Services.AddHostedService<MetricsEndpoint>();
+        builder.Services.AddHostedService<StatusEndpoint>();
         return builder.Build();
     }
 
