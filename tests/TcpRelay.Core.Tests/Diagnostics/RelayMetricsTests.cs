@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using TcpRelay.Serving;
@@ -41,11 +40,8 @@ public sealed class RelayMetricsTests
             Assert.Equal(sent, recorder.Last("tcprelay.relayed", "web", ("direction", "from_client")));
         }
 
-        using (var refused = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            await refused.ConnectAsync(server.Routes.Single(r => r.Name == "dead").Listen!, Ct);
-            await Eventually.TrueAsync(() => server.Routes.Single(r => r.Name == "dead").Problem is not null);
-        }
+        await RelayClient.ConnectUntilClosedAsync(server.Routes.Single(r => r.Name == "dead").Listen!, Ct);
+        await Eventually.TrueAsync(() => server.Routes.Single(r => r.Name == "dead").Problem is not null);
 
         await Eventually.TrueAsync(() => server.Connections.Count == 0);
         recorder.Observe();
@@ -70,11 +66,8 @@ public sealed class RelayMetricsTests
         Assert.Equal((true, "web ok\n"), HealthReport.Create(server.Routes));
 
         await backend.DisposeAsync();
-        using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            await client.ConnectAsync(relay, Ct);
-            await Eventually.TrueAsync(() => server.Routes[0].Problem is not null);
-        }
+        await RelayClient.ConnectUntilClosedAsync(relay, Ct);
+        await Eventually.TrueAsync(() => server.Routes[0].Problem is not null);
 
         (bool healthy, string body) = HealthReport.Create(server.Routes);
         Assert.False(healthy);

@@ -19,11 +19,5 @@ internal static class TestConfigs
         DrainTimeout = TimeSpan.FromSeconds(30),
     };
 
-    /// <summary>A port that was free a moment ago, for routes whose endpoint must be known before binding.</summary>
-    public static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackPorts.Free();
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace TcpRelay.Serving;
+namespace TcpRelay;
 
 /// <summary>
 /// A loopback TCP server that greets each connection with its name and a newline, then echoes

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace TcpRelay.Serving;
+namespace TcpRelay;
 
 /// <summary>A client connection through the relay to an <see cref="EchoBackend"/>.</summary>
 internal sealed class RelayClient : IDisposable
@@ -24,6 +24,24 @@ internal sealed class RelayClient : IDisposable
         await client._socket.ConnectAsync(relay, ct);
         client.Backend = await client.ReadLineAsync(ct);
         return client;
+    }
+
+    /// <summary>
+    /// Connects to a relay route whose target cannot be dialed and waits until the relay closes
+    /// the connection. The relay may reset it before the connect is reported, which counts too.
+    /// </summary>
+    public static async Task ConnectUntilClosedAsync(IPEndPoint relay, CancellationToken ct)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(relay, ct);
+            await socket.ReceiveAsync(new byte[1], SocketFlags.None, ct);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // Closed with a reset: what the relay does when the dial fails.
+        }
     }
 
     /// <summary>Sends <paramref name="text"/> and reads the echo; throws when it does not come back whole.</summary>
