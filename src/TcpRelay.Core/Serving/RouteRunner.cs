@@ -208,7 +208,11 @@ internal sealed class RouteRunner : IAsyncDisposable
 
         IPEndPoint? endPoint = _listener.LocalEndPoint;
         await _listener.DisposeAsync();
-        ServerLog.RouteStopped(_logger, Name, endPoint);
+        if (endPoint is not null)
+        {
+            // A route whose bind failed never listened; its failure is logged already.
+            ServerLog.RouteStopped(_logger, Name, endPoint);
+        }
     }
 
     /// <summary>Aborts every live connection with <see cref="EndReason.Shutdown"/>.</summary>

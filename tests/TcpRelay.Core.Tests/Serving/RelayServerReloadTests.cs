@@ -120,6 +120,29 @@ public sealed class RelayServerReloadTests
     }
 
     [Fact]
+    public async Task ReplacedDialerIsDisposedOnceItsLastConnectionHasEnded()
+    {
+        await using var a = new EchoBackend("a");
+        await using var b = new EchoBackend("b");
+        var dialers = new ObservedDialerFactory();
+        await using var server = new RelayServer(NullLoggerFactory.Instance, [dialers]);
+        await server.StartAsync(Config(Route("web", 0, a.Port)), Ct);
+        IPEndPoint web = ListenOf(server, "web");
+        RelayClient before = await RelayClient.ConnectAsync(web, Ct);
+
+        await server.ApplyAsync(Config(Route("web", 0, b.Port)), Ct);
+        using RelayClient after = await RelayClient.ConnectAsync(web, Ct);
+
+        ObservedDialerFactory.ObservedDialer[] created = [.. dialers.Created];
+        Assert.Equal(2, created.Length);
+        Assert.False(created[0].Disposed);
+        before.Dispose();
+        await Eventually.TrueAsync(() => created[0].Disposed);
+        Assert.False(created[1].Disposed);
+        Assert.Equal("b", after.Backend);
+    }
+
+    [Fact]
     public async Task ChangedListenEndPointRebindsAndKeepsLiveConnections()
     {
         await using var backend = new EchoBackend("a");
