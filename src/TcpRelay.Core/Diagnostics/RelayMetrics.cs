@@ -19,6 +19,7 @@ internal sealed class RelayMetrics : IDisposable
         [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly Meter _meter;
+    private readonly bool _ownsMeter;
     private readonly ConcurrentDictionary<string, RouteTraffic> _traffic = new(StringComparer.Ordinal);
     private readonly Counter<long> _opened;
     private readonly UpDownCounter<long> _active;
@@ -29,6 +30,8 @@ internal sealed class RelayMetrics : IDisposable
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>, or a meter of its own.</summary>
     public RelayMetrics(IMeterFactory? meterFactory = null)
     {
+        // A factory's meters belong to the factory, which disposes them; only our own is ours to dispose.
+        _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _opened = _meter.CreateCounter<long>(
             "tcprelay.connections.opened", "{connection}", "Connections accepted by the route.");
@@ -49,7 +52,13 @@ internal sealed class RelayMetrics : IDisposable
     public Meter Meter => _meter;
 
     /// <summary>Stops publishing.</summary>
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
 
     internal RouteTraffic Traffic(string route) => _traffic.GetOrAdd(route, static _ => new RouteTraffic());
 
