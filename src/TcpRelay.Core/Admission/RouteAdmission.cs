@@ -44,9 +44,13 @@ internal sealed class RouteAdmission : IDisposable
 
         _proxySources = config.AcceptProxy is { } acceptProxy ? new NetworkSet(acceptProxy.From) : null;
         _summary = new RefusalSummary(route.Name, logger, time);
+        IsOpen = _rules.IsOpen && _clients is null && _route is null && _global is null && _proxySources is null;
     }
 
     public string Route { get; }
+
+    /// <summary>True when nothing is checked or counted, so <see cref="AdmitAsync"/> only passes through.</summary>
+    public bool IsOpen { get; }
 
     public AdmissionConfig Config { get; }
 
@@ -54,6 +58,76 @@ internal sealed class RouteAdmission : IDisposable
     public int LiveConnections => _route?.Count ?? 0;
 
     public long RefusedTotal(Refusal refusal) => _summary.Total(refusal);
+
+    /// <summary>
+    /// The whole admission step for a just-accepted connection, before any dial: address rules
+    /// and limits, and with <c>acceptProxy</c> the header and the checks on the client it names.
+    /// A refused connection is counted, logged and reset here.
+    /// </summary>
+    public async ValueTask<AdmissionOutcome> AdmitAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var peer = socket.RemoteEndPoint as IPEndPoint;
+        if (IsOpen && Config.SendProxy == ProxyProtocolVersion.None)
+        {
+            return new AdmissionOutcome(true, default, peer, null);
+        }
+
+        if (peer is null)
+        {
+            // The client left between accept and here; nothing to check it against.
+            CloseWithReset(socket);
+            return default;
+        }
+
+        Refusal refusal = TryAdmit(peer.Address, out AdmissionLease lease);
+        if (refusal != Refusal.None)
+        {
+            Refuse(socket, peer, refusal);
+            return default;
+        }
+
+        IPEndPoint client = peer;
+        IPEndPoint? destination = null;
+        if (_proxySources is not null)
+        {
+            ProxyReadResult header;
+            try
+            {
+                header = await ReadProxyHeaderAsync(socket, cancellationToken);
+            }
+            catch
+            {
+                lease.Dispose();
+                throw;
+            }
+
+            refusal = header.Refusal;
+            if (refusal == Refusal.None && header.Header.Source is { } original)
+            {
+                client = original;
+                destination = header.Header.Destination;
+            }
+
+            if (refusal == Refusal.None)
+            {
+                refusal = TryAdmitClient(client.Address, ref lease);
+            }
+
+            if (refusal != Refusal.None)
+            {
+                lease.Dispose();
+                Refuse(socket, client, refusal);
+                return default;
+            }
+        }
+
+        if (Config.SendProxy != ProxyProtocolVersion.None)
+        {
+            destination ??= socket.LocalEndPoint as IPEndPoint;
+        }
+
+        return new AdmissionOutcome(true, lease, client, destination);
+    }
 
     /// <summary>
     /// The first check, on the peer address of a just-accepted connection. On
