@@ -19,6 +19,7 @@ internal sealed class RefusalSummary : IDisposable
     private readonly int[] _window = new int[RefusalNames.Count];
     private readonly long[] _total = new long[RefusalNames.Count];
     private int _armed;
+    private volatile bool _disposed;
 
     public RefusalSummary(string route, ILogger logger, TimeProvider time)
     {
@@ -35,14 +36,25 @@ internal sealed class RefusalSummary : IDisposable
     {
         Interlocked.Increment(ref _total[(int)refusal]);
         Interlocked.Increment(ref _window[(int)refusal]);
-        if (Interlocked.Exchange(ref _armed, 1) == 0)
+        if (_disposed || Interlocked.Exchange(ref _armed, 1) != 0)
+        {
+            return;
+        }
+
+        try
         {
             _timer.Change(Window, Timeout.InfiniteTimeSpan);
         }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: the final flush has logged or will log this window.
+        }
     }
 
+    /// <summary>Logs what the current window holds and stops summarising; counting goes on.</summary>
     public void Dispose()
     {
+        _disposed = true;
         _timer.Dispose();
         Flush();
     }

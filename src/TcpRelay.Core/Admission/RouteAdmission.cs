@@ -95,10 +95,12 @@ internal sealed class RouteAdmission : IDisposable
             {
                 header = await ReadProxyHeaderAsync(socket, cancellationToken);
             }
-            catch
+            catch (OperationCanceledException)
             {
+                // The route is stopping; the caller sees its own token cancelled.
                 lease.Dispose();
-                throw;
+                CloseWithReset(socket);
+                return default;
             }
 
             refusal = header.Refusal;
