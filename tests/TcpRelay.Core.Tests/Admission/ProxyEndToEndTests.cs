@@ -55,6 +55,36 @@ public class ProxyEndToEndTests
     }
 
     [Fact]
+    public async Task SendProxyV2FromAnIPv6ClientCarriesSixteenByteAddresses()
+    {
+        await using var backend = new Backend();
+        await using RelayHarness relay = await RelayHarness.StartAsync(
+            null,
+            RelayHarness.Route(
+                "web",
+                backend.Port,
+                new AdmissionConfig { SendProxy = ProxyProtocolVersion.V2 },
+                new IPEndPoint(IPAddress.IPv6Loopback, 0)));
+
+        using Socket client = await Clients.ConnectAsync(relay.Listen("web"), "::1");
+        using Socket target = await backend.NextAsync();
+
+        int clientPort = ((IPEndPoint)client.LocalEndPoint!).Port;
+        int relayPort = relay.Listen("web").Port;
+        byte[] loopback = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+        byte[] expected =
+        [
+            0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A,
+            0x21, 0x21, 0x00, 0x24,
+            .. loopback,
+            .. loopback,
+            (byte)(clientPort >> 8), (byte)clientPort,
+            (byte)(relayPort >> 8), (byte)relayPort,
+        ];
+        Assert.Equal(expected, await Backend.ReadExactlyAsync(target, expected.Length));
+    }
+
+    [Fact]
     public async Task AcceptProxyRelaysTheBytesAfterTheHeaderAndLogsTheRealClient()
     {
         await using var backend = new Backend();
