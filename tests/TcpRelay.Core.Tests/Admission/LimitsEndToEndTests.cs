@@ -64,14 +64,9 @@ public class LimitsEndToEndTests
 
         Socket[] clients = await Task.WhenAll(
             Enumerable.Range(2, 5).Select(i => Clients.ConnectAsync(relay.Listen("web"), $"127.0.0.{i}")));
-        bool[] closed = await Task.WhenAll(clients.Select(c => Clients.ClosedWithinAsync(c, Settle)));
 
-        Assert.Equal(3, closed.Count(c => c));
+        Assert.Equal(3, await CountClosedAsync(clients));
         Assert.Equal(2, backend.Accepted);
-        foreach (Socket client in clients)
-        {
-            client.Dispose();
-        }
     }
 
     [Fact]
@@ -90,14 +85,8 @@ public class LimitsEndToEndTests
             clients.Add(await Clients.ConnectAsync(relay.Listen("b")));
         }
 
-        bool[] closed = await Task.WhenAll(clients.Select(c => Clients.ClosedWithinAsync(c, Settle)));
-
-        Assert.Equal(3, closed.Count(c => c));
+        Assert.Equal(3, await CountClosedAsync(clients));
         Assert.Equal(3, backend.Accepted);
-        foreach (Socket client in clients)
-        {
-            client.Dispose();
-        }
     }
 
     [Fact]
@@ -113,15 +102,11 @@ public class LimitsEndToEndTests
             clients.Add(await Clients.ConnectAsync(relay.Listen("web")));
         }
 
-        bool[] closed = await Task.WhenAll(clients.Select(c => Clients.ClosedWithinAsync(c, Settle)));
+        int closed = await CountClosedAsync(clients);
 
         // One token to start with, the next after 2 s: a second only if connecting took that long.
         Assert.InRange(backend.Accepted, 1, 2);
-        Assert.Equal(6 - backend.Accepted, closed.Count(c => c));
-        foreach (Socket client in clients)
-        {
-            client.Dispose();
-        }
+        Assert.Equal(6 - backend.Accepted, closed);
     }
 
     [Fact]
@@ -168,6 +153,18 @@ public class LimitsEndToEndTests
         Assert.True(await Clients.ClosedWithinAsync(v4Outside, Settle));
         Assert.True(await Clients.ClosedWithinAsync(v6, Settle));
         Assert.Equal(1, backend.Accepted);
+    }
+
+    /// <summary>How many of the clients the relay closed within <see cref="Settle"/>; disposes them all.</summary>
+    private static async Task<int> CountClosedAsync(IReadOnlyList<Socket> clients)
+    {
+        bool[] closed = await Task.WhenAll(clients.Select(c => Clients.ClosedWithinAsync(c, Settle)));
+        foreach (Socket client in clients)
+        {
+            client.Dispose();
+        }
+
+        return closed.Count(c => c);
     }
 
     /// <summary>The relay releases a slot once it has seen the close; retry briefly until it has.</summary>

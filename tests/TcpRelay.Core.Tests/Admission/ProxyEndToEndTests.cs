@@ -114,10 +114,7 @@ public class ProxyEndToEndTests
         await using var backend = new Backend();
         await using RelayHarness relay = await RelayHarness.StartAsync(
             null,
-            RelayHarness.Route("web", backend.Port, new AdmissionConfig
-            {
-                AcceptProxy = new AcceptProxyConfig { From = AddressRulesTests.Networks("127.0.0.1/32") },
-            }));
+            RelayHarness.Route("web", backend.Port, AcceptFrom("127.0.0.1/32")));
         byte[] header =
         [
             0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A,
@@ -143,10 +140,7 @@ public class ProxyEndToEndTests
         await using var backend = new Backend();
         await using RelayHarness relay = await RelayHarness.StartAsync(
             null,
-            RelayHarness.Route("web", backend.Port, new AdmissionConfig
-            {
-                AcceptProxy = new AcceptProxyConfig { From = AddressRulesTests.Networks("127.0.0.1/32") },
-            }));
+            RelayHarness.Route("web", backend.Port, AcceptFrom("127.0.0.1/32")));
 
         using Socket balancer = await Clients.ConnectAsync(relay.Listen("web"));
         foreach (string part in new[] { "PRO", "XY TCP6 2001:db8", "::1 ::1 1 2\r", "\nSSH-2.0" })
@@ -166,10 +160,7 @@ public class ProxyEndToEndTests
         await using var backend = new Backend();
         await using RelayHarness relay = await RelayHarness.StartAsync(
             null,
-            RelayHarness.Route("web", backend.Port, new AdmissionConfig
-            {
-                AcceptProxy = new AcceptProxyConfig { From = AddressRulesTests.Networks("127.0.0.2/32") },
-            }));
+            RelayHarness.Route("web", backend.Port, AcceptFrom("127.0.0.2/32")));
 
         using Socket stranger = await Clients.ConnectAsync(relay.Listen("web"), "127.0.0.3");
         await SendIgnoringResetAsync(stranger, "PROXY TCP4 10.0.0.1 10.0.0.2 1 2\r\nx"u8.ToArray());
@@ -185,11 +176,8 @@ public class ProxyEndToEndTests
         await using var backend = new Backend();
         await using RelayHarness relay = await RelayHarness.StartAsync(
             null,
-            RelayHarness.Route("web", backend.Port, new AdmissionConfig
-            {
-                Allow = AddressRulesTests.Networks("203.0.113.0/24"),
-                AcceptProxy = new AcceptProxyConfig { From = AddressRulesTests.Networks("127.0.0.1/32") },
-            }));
+            RelayHarness.Route(
+                "web", backend.Port, AcceptFrom("127.0.0.1/32") with { Allow = AddressRulesTests.Networks("203.0.113.0/24") }));
 
         using Socket outsider = await Clients.ConnectAsync(relay.Listen("web"));
         await SendIgnoringResetAsync(outsider, "PROXY TCP4 198.51.100.7 10.0.0.2 1 2\r\nx"u8.ToArray());
@@ -209,10 +197,7 @@ public class ProxyEndToEndTests
         var timeout = TimeSpan.FromMilliseconds(300);
         await using RelayHarness relay = await RelayHarness.StartAsync(
             null,
-            RelayHarness.Route("web", backend.Port, new AdmissionConfig
-            {
-                AcceptProxy = new AcceptProxyConfig { From = AddressRulesTests.Networks("127.0.0.1/32"), Timeout = timeout },
-            }));
+            RelayHarness.Route("web", backend.Port, AcceptFrom("127.0.0.1/32", timeout)));
 
         using Socket silent = await Clients.ConnectAsync(relay.Listen("web"));
         var watch = Stopwatch.StartNew();
@@ -231,10 +216,7 @@ public class ProxyEndToEndTests
         var timeout = TimeSpan.FromMilliseconds(300);
         await using RelayHarness relay = await RelayHarness.StartAsync(
             null,
-            RelayHarness.Route("fuzz", backend.Port, new AdmissionConfig
-            {
-                AcceptProxy = new AcceptProxyConfig { From = AddressRulesTests.Networks("127.0.0.1/32"), Timeout = timeout },
-            }));
+            RelayHarness.Route("fuzz", backend.Port, AcceptFrom("127.0.0.1/32", timeout)));
         var random = new Random(7);
         byte[][] seeds =
         [
@@ -279,6 +261,15 @@ public class ProxyEndToEndTests
         Assert.Equal(inputs.Count, relay.Logs.Log.Messages("ConnectionRefused").Count());
         Assert.DoesNotContain(relay.Logs.Log.Events, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
     }
+
+    private static AdmissionConfig AcceptFrom(string networks, TimeSpan? timeout = null) => new()
+    {
+        AcceptProxy = new AcceptProxyConfig
+        {
+            From = AddressRulesTests.Networks(networks),
+            Timeout = timeout ?? TimeSpan.FromSeconds(5),
+        },
+    };
 
     private static async Task SendIgnoringResetAsync(Socket socket, byte[] data)
     {

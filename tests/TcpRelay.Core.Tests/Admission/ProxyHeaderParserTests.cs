@@ -5,7 +5,8 @@ namespace TcpRelay.Admission;
 
 public class ProxyHeaderParserTests
 {
-    private static readonly byte[] Signature =
+    /// <summary>The v2 signature as the specification spells it out, shared by the PROXY tests.</summary>
+    internal static readonly byte[] Signature =
         [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
 
     [Fact]

@@ -7,8 +7,7 @@ namespace TcpRelay.Admission;
 /// <summary>Expected bytes are written out from the protocol specification's text, not from the writer.</summary>
 public class ProxyHeaderWriterTests
 {
-    private static readonly byte[] Signature =
-        [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
+    private static readonly byte[] Signature = ProxyHeaderParserTests.Signature;
 
     [Fact]
     public void V1MatchesTheSpecificationsExampleLine()
