@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using TcpRelay.Admission;
 using TcpRelay.Targets;
 
 namespace TcpRelay.Diagnostics;
@@ -88,6 +89,20 @@ internal sealed class RelayMetrics : IDisposable
         DialFailure.Unresolved => "unresolved",
         DialFailure.PermissionDenied => "permission_denied",
         _ => "error",
+    };
+
+    internal static string RefusalTag(Refusal refusal) => refusal switch
+    {
+        Refusal.NotAllowed => "not_allowed",
+        Refusal.DenyList => "deny_list",
+        Refusal.RateLimit => "rate_limit",
+        Refusal.ClientLimit => "client_limit",
+        Refusal.RouteLimit => "route_limit",
+        Refusal.GlobalLimit => "global_limit",
+        Refusal.ProxySourceNotAllowed => "proxy_source_not_allowed",
+        Refusal.ProxyHeaderInvalid => "proxy_header_invalid",
+        Refusal.ProxyHeaderTimeout => "proxy_header_timeout",
+        _ => "other",
     };
 
     private IEnumerable<Measurement<long>> ObserveBytes()

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TcpRelay.Admission;
 using TcpRelay.Configuration;
 using TcpRelay.Diagnostics;
 using TcpRelay.Targets;
@@ -29,6 +30,7 @@ public sealed class RelayServer : IAsyncDisposable
     private IReadOnlyList<RouteRunner> _routes = [];
     private IReadOnlyList<RouteStatus> _notRunning = [];
     private RelayConfig? _config;
+    private ConnectionCounter? _globalLimit;
     private int _stopped;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
@@ -79,6 +81,10 @@ public sealed class RelayServer : IAsyncDisposable
     public async Task StartAsync(RelayConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
+        FileDescriptorLimit.Check(config, _logger);
+
+        // Set once: a reload that changes maxConnections takes effect at the next restart.
+        _globalLimit = config.MaxConnections is int max ? new ConnectionCounter(max) : null;
         var runners = new List<RouteRunner>();
         var failures = new List<string>();
         foreach (RouteConfig route in config.Routes.Values)
@@ -339,7 +345,7 @@ public sealed class RelayServer : IAsyncDisposable
         }
 
         ILogger logger = _loggerFactory.CreateLogger("TcpRelay.Route");
-        var runner = new RouteRunner(route, dialer, logger, _time, _metrics);
+        var runner = new RouteRunner(route, dialer, logger, _time, _metrics, _globalLimit);
         try
         {
             runner.Bind();

@@ -1,3 +1,4 @@
+using TcpRelay.Admission;
 using TcpRelay.Configuration;
 using TcpRelay.Relaying;
 using TcpRelay.Targets;
@@ -5,10 +6,12 @@ using TcpRelay.Targets;
 namespace TcpRelay.Serving;
 
 /// <summary>
-/// The settings a route's new connections are made with: its configuration, dialer and relay
-/// options. A reload that changes the target or connection options installs a new generation;
-/// connections keep the one they were accepted under, and a replaced generation disposes its
-/// dialer once the last of them has ended.
+/// The settings a route's new connections are made with: its configuration, admission, dialer
+/// and relay options. A reload that changes the target, admission or connection options
+/// installs a new generation; connections keep the one they were accepted under, and a replaced
+/// generation is disposed once the last of them has ended. Admission counts (per-client and
+/// route limits) are per generation: for the moments both generations have connections, each
+/// counts its own.
 /// </summary>
 internal sealed class RouteGeneration
 {
@@ -16,10 +19,11 @@ internal sealed class RouteGeneration
     private bool _retired;
     private bool _disposed;
 
-    public RouteGeneration(RouteConfig config, ITargetDialer dialer)
+    public RouteGeneration(RouteConfig config, ITargetDialer dialer, RouteAdmission admission)
     {
         Config = config;
         Dialer = dialer;
+        Admission = admission;
         RelayOptions = new RelayOptions
         {
             MaxBufferedBytes = config.Connection.MaxBufferedBytes,
@@ -31,6 +35,8 @@ internal sealed class RouteGeneration
     public RouteConfig Config { get; }
 
     public ITargetDialer Dialer { get; }
+
+    public RouteAdmission Admission { get; }
 
     public RelayOptions RelayOptions { get; }
 

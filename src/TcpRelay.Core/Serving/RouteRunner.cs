@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TcpRelay.Admission;
 using TcpRelay.Configuration;
 using TcpRelay.Diagnostics;
 using TcpRelay.Listening;
@@ -23,6 +24,7 @@ internal sealed class RouteRunner : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly RelayMetrics _metrics;
     private readonly RouteTraffic _traffic;
+    private readonly ConnectionCounter? _globalLimit;
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<long, LiveConnection> _connections = new();
     private readonly CancellationTokenSource _abort = new();
@@ -38,15 +40,21 @@ internal sealed class RouteRunner : IAsyncDisposable
     private int _acceptingStopped;
 
     public RouteRunner(
-        RouteConfig config, ITargetDialer dialer, ILogger logger, TimeProvider time, RelayMetrics metrics)
+        RouteConfig config,
+        ITargetDialer dialer,
+        ILogger logger,
+        TimeProvider time,
+        RelayMetrics metrics,
+        ConnectionCounter? globalLimit = null)
     {
         Name = config.Name;
         _config = config;
-        _generation = new RouteGeneration(config, dialer);
         _logger = logger;
         _time = time;
         _metrics = metrics;
         _traffic = metrics.Traffic(config.Name);
+        _globalLimit = globalLimit;
+        _generation = NewGeneration(config, dialer);
         _listener = new RouteListener(config.Name, config.Listen, logger, time);
     }
 
@@ -123,14 +131,14 @@ internal sealed class RouteRunner : IAsyncDisposable
         {
             old = _generation;
             RouteConfig applied = config with { Listen = _config.Listen };
-            Volatile.Write(ref _generation, new RouteGeneration(applied, dialer));
+            Volatile.Write(ref _generation, NewGeneration(applied, dialer));
             Volatile.Write(ref _config, applied);
             disposeOld = old.Retire();
         }
 
         if (disposeOld)
         {
-            _ = DisposeDialerAsync(old.Dialer);
+            _ = DisposeGenerationAsync(old);
         }
     }
 
@@ -218,7 +226,7 @@ internal sealed class RouteRunner : IAsyncDisposable
     /// <summary>Aborts every live connection with <see cref="EndReason.Shutdown"/>.</summary>
     public void AbortConnections() => _abort.Cancel();
 
-    /// <summary>Disposes the current dialer once no connection uses it any more.</summary>
+    /// <summary>Disposes the current dialer and admission state once no connection uses them any more.</summary>
     public async ValueTask RetireDialerAsync()
     {
         RouteGeneration generation;
@@ -231,7 +239,7 @@ internal sealed class RouteRunner : IAsyncDisposable
 
         if (dispose)
         {
-            await DisposeDialerAsync(generation.Dialer);
+            await DisposeGenerationAsync(generation);
         }
     }
 
@@ -302,6 +310,14 @@ internal sealed class RouteRunner : IAsyncDisposable
     {
         CancellationToken aborting = _abort.Token;
         ITargetDialer dialer = generation.Dialer;
+        AdmissionOutcome admission = await generation.Admission.AdmitAsync(client, aborting);
+        if (!admission.Admitted)
+        {
+            return aborting.IsCancellationRequested ? EndReason.Shutdown : EndReason.Rejected;
+        }
+
+        using AdmissionLease lease = admission.Lease;
+        connection.Client = admission.Client;
         Socket target;
         long dialStart = _time.GetTimestamp();
         try
@@ -333,6 +349,18 @@ internal sealed class RouteRunner : IAsyncDisposable
         }
 
         connection.Target = target.RemoteEndPoint?.ToString();
+        try
+        {
+            await ProxyHeaderWriter.SendAsync(
+                target, generation.Config.Admission.SendProxy, admission.Client, admission.Destination, aborting);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            Reset(client);
+            target.Dispose();
+            return aborting.IsCancellationRequested ? EndReason.Shutdown : EndReason.TargetReset;
+        }
+
         var session = new RelaySession(client, target, generation.RelayOptions, _time);
         connection.Session = session;
         _traffic.Track(session);
@@ -358,15 +386,23 @@ internal sealed class RouteRunner : IAsyncDisposable
 
         if (dispose)
         {
-            _ = DisposeDialerAsync(generation.Dialer);
+            _ = DisposeGenerationAsync(generation);
         }
     }
 
-    private async Task DisposeDialerAsync(ITargetDialer dialer)
+    private RouteGeneration NewGeneration(RouteConfig config, ITargetDialer dialer)
     {
+        var admission = new RouteAdmission(
+            config, _globalLimit, _logger, _time, refusal => _metrics.Rejected(Name, RelayMetrics.RefusalTag(refusal)));
+        return new RouteGeneration(config, dialer, admission);
+    }
+
+    private async Task DisposeGenerationAsync(RouteGeneration generation)
+    {
+        generation.Admission.Dispose();
         try
         {
-            await dialer.DisposeAsync();
+            await generation.Dialer.DisposeAsync();
         }
         catch (Exception e)
         {

@@ -53,7 +53,8 @@ internal sealed class ConfigReloader(RelayServer server, string path, ILogger lo
     public void Dispose() => _oneAtATime.Dispose();
 
     /// <summary>
-    /// The metrics listener, the status socket and the Docker endpoint are set up once at start;
+    /// The metrics listener, the status socket, the Docker endpoint and the global connection
+    /// limit are set up once at start;
     /// a reload that changes them says so and keeps the running ones, so what status reports
     /// stays true.
     /// </summary>
@@ -74,6 +75,17 @@ internal sealed class ConfigReloader(RelayServer server, string path, ILogger lo
             ReloadLog.NeedsRestart(logger, path, "docker");
         }
 
-        return next with { Metrics = running.Metrics, StatusSocket = running.StatusSocket, Docker = running.Docker };
+        if (running.MaxConnections != next.MaxConnections)
+        {
+            ReloadLog.NeedsRestart(logger, path, "maxConnections");
+        }
+
+        return next with
+        {
+            Metrics = running.Metrics,
+            StatusSocket = running.StatusSocket,
+            Docker = running.Docker,
+            MaxConnections = running.MaxConnections,
+        };
     }
 }

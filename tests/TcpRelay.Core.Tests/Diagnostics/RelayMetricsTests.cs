@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using TcpRelay.Configuration;
 using TcpRelay.Serving;
 using TcpRelay.Targets;
 using static TcpRelay.Serving.TestConfigs;
@@ -53,6 +54,26 @@ public sealed class RelayMetricsTests
         Assert.Equal(sent + greetings, recorder.Last("tcprelay.relayed", "web", ("direction", "from_target")));
         Assert.Equal(4, recorder.Count("tcprelay.connect.duration", "web"));
         Assert.Equal(1, recorder.Sum("tcprelay.connect.failures", "dead", ("reason", "refused")));
+    }
+
+    [Fact]
+    public async Task RefusedConnectionsAreCountedByReason()
+    {
+        await using var backend = new EchoBackend("a");
+        await using var server = new RelayServer(NullLoggerFactory.Instance, [new AddressDialerFactory()]);
+        using var recorder = new MeasurementRecorder(server.Metrics.Meter);
+        RouteConfig denied = Route("web", 0, backend.Port) with
+        {
+            Admission = new AdmissionConfig { Deny = [IPNetwork.Parse("127.0.0.0/8")] },
+        };
+        await server.StartAsync(Config(denied), Ct);
+
+        await RelayClient.ConnectUntilClosedAsync(server.Routes[0].Listen!, Ct);
+        await RelayClient.ConnectUntilClosedAsync(server.Routes[0].Listen!, Ct);
+
+        await Eventually.TrueAsync(() => recorder.Sum("tcprelay.connections.rejected", "web") == 2);
+        Assert.Equal(2, recorder.Sum("tcprelay.connections.rejected", "web", ("reason", "deny_list")));
+        Assert.Equal(0, backend.Accepted);
     }
 
     [Fact]
