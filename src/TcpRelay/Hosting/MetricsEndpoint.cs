@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -25,11 +26,16 @@ internal sealed class MetricsEndpoint(RelayServer server, ILoggerFactory loggerF
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (server.Config?.Metrics is not MetricsConfig metrics)
+        if (server.Config?.Metrics is MetricsConfig metrics)
         {
-            return;
+            await StartListenerAsync(metrics, cancellationToken);
         }
+    }
 
+    // Kept out of StartAsync so that the ASP.NET Core assemblies load only when metrics are on.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private async Task StartListenerAsync(MetricsConfig metrics, CancellationToken cancellationToken)
+    {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
