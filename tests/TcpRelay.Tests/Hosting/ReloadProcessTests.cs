@@ -71,6 +71,29 @@ public sealed class ReloadProcessTests
         Assert.False(relay.HasExited);
     }
 
+    [Fact]
+    public async Task BurstOfEditsIsDebouncedIntoOneReload()
+    {
+        await using var backend = new EchoBackend("a");
+        await using var relay = new RelayProcess();
+        int port = LoopbackPorts.Free();
+        string config = Config(relay, Route("web", port, backend.Port));
+        await relay.StartAsync(config);
+
+        for (int i = 0; i < 10; i++)
+        {
+            // What a save from an editor or a configuration tool looks like: several events in a row.
+            File.WriteAllText(relay.ConfigPath, config + new string(' ', i));
+            await Task.Delay(10, Ct);
+        }
+
+        await relay.WaitForLineAsync(l => l.Contains("configuration applied", StringComparison.Ordinal));
+        await Task.Delay(1000, Ct);
+
+        // One reload is the rule; a scheduler stall of more than 250 ms between two writes may make it two.
+        Assert.InRange(relay.Count(l => l.Contains("(file changed)", StringComparison.Ordinal)), 1, 2);
+    }
+
     internal static string Route(string name, int listen, int target) =>
         $$"""    "{{name}}": { "listen": "127.0.0.1:{{listen}}", "target": { "address": "127.0.0.1:{{target}}" } }""";
 
