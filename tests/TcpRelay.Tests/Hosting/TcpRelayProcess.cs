@@ -41,9 +41,16 @@ internal sealed class TcpRelayProcess : IDisposable
         }
     }
 
-    public static TcpRelayProcess Start(params string[] args)
+    public static TcpRelayProcess Start(params string[] args) => Start([], new Dictionary<string, string>(), args);
+
+    /// <summary>
+    /// Starts tcprelay under <paramref name="wrapper"/> (for instance <c>unshare --pid --fork</c>),
+    /// with extra environment variables.
+    /// </summary>
+    public static TcpRelayProcess Start(
+        IReadOnlyList<string> wrapper, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -51,6 +58,11 @@ internal sealed class TcpRelayProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (string part in wrapper.Skip(1).Append(wrapper.Count > 0 ? "dotnet" : null).OfType<string>())
+        {
+            info.ArgumentList.Add(part);
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tcprelay.dll"));
         foreach (string arg in args)
         {
@@ -60,6 +72,11 @@ internal sealed class TcpRelayProcess : IDisposable
         // Not under systemd, whatever runs the tests.
         info.Environment.Remove("NOTIFY_SOCKET");
         info.Environment.Remove("INVOCATION_ID");
+        foreach ((string name, string value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = info };
         var relay = new TcpRelayProcess(process);
         process.OutputDataReceived += (_, e) => relay.Append(relay._stdout, e.Data);
@@ -111,10 +128,14 @@ internal sealed class TcpRelayProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <summary>Sends SIGTERM, as systemd does to stop a service.</summary>
-    public void Terminate()
+    public void Terminate() => Terminate(_process.Id);
+
+    public static void Terminate(int pid)
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 
