@@ -68,7 +68,8 @@ internal static class SocatListenAddress
         IPAddress listenAddress = ListenAddress(address.Type, family, bind);
         if (listen.IPv6Only && listenAddress.AddressFamily != AddressFamily.InterNetworkV6)
         {
-            throw new CommandLineException($"option 'ipv6only' applies to an IPv6 listener (TCP6-LISTEN or bind=[::1])");
+            throw new CommandLineException(
+                "option 'ipv6only' applies to an IPv6 listener (TCP6-LISTEN or bind=[::1])");
         }
 
         return (listen with { EndPoint = new IPEndPoint(listenAddress, port) }, admission with { Allow = allow });

@@ -73,7 +73,13 @@ public sealed class ConfigErrorTests
             """);
 
         Assert.Equal(
-            ["$.drainTimeout", "$.routes.z.listen", "$.routes.z.target.address", "$.routes.z.backlog", "$.routes.a.noDelay"],
+            [
+                "$.drainTimeout",
+                "$.routes.z.listen",
+                "$.routes.z.target.address",
+                "$.routes.z.backlog",
+                "$.routes.a.noDelay",
+            ],
             errors.Select(e => e.Path));
     }
 
@@ -172,7 +178,9 @@ public sealed class ConfigErrorTests
     [InlineData("[ ]", "$")]
     [InlineData("{ \"routes\": { \"a\": { \"target\": { \"address\": \"127.0.0.1:80\" } } } }", "$.routes.a.listen")]
     [InlineData("{ \"routes\": { \"a\": { \"listen\": \"127.0.0.1:9000\" } } }", "$.routes.a.target")]
-    [InlineData("{ \"routes\": { \"bad name\": { \"listen\": \"127.0.0.1:9000\", \"target\": { \"address\": \"127.0.0.1:80\" } } } }",
+    [InlineData(
+        "{ \"routes\": { \"bad name\": { \"listen\": \"127.0.0.1:9000\", "
+        + "\"target\": { \"address\": \"127.0.0.1:80\" } } } }",
         "$.routes['bad name']")]
     public void MissingOrMisshapenRequiredPartsAreReported(string json, string path)
     {

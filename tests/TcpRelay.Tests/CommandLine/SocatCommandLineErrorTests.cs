@@ -44,7 +44,8 @@ public sealed class SocatCommandLineErrorTests
 
     [Fact]
     public void ConnectingAddressFirstIsAnError() =>
-        Assert.Contains("first address must listen", Error("TCP:127.0.0.1:80", "TCP-LISTEN:9000"), StringComparison.Ordinal);
+        Assert.Contains(
+            "first address must listen", Error("TCP:127.0.0.1:80", "TCP-LISTEN:9000"), StringComparison.Ordinal);
 
     [Theory]
     [InlineData("TCP-LISTEN:9000")]

@@ -79,7 +79,8 @@ public sealed class SocatCommandLineTests
     public void EveryConnectOptionIsApplied()
     {
         RouteConfig route = Route(
-            "TCP-LISTEN:9000", "tcp4:127.0.0.1:80,connect-timeout=2.5,bind=127.0.0.2,sourceport=4001,keepalive,nodelay");
+            "TCP-LISTEN:9000",
+            "tcp4:127.0.0.1:80,connect-timeout=2.5,bind=127.0.0.2,sourceport=4001,keepalive,nodelay");
 
         Assert.Equal(
             new AddressTarget
@@ -110,7 +111,8 @@ public sealed class SocatCommandLineTests
     [Fact]
     public void BindWithPortOnConnectSetsTheSourcePort()
     {
-        var target = Assert.IsType<AddressTarget>(Route("TCP-LISTEN:9000", "TCP:127.0.0.1:80,bind=127.0.0.3:5000").Target);
+        RouteConfig route = Route("TCP-LISTEN:9000", "TCP:127.0.0.1:80,bind=127.0.0.3:5000");
+        var target = Assert.IsType<AddressTarget>(route.Target);
 
         Assert.Equal(IPAddress.Parse("127.0.0.3"), target.BindAddress);
         Assert.Equal(5000, target.SourcePort);
@@ -143,7 +145,8 @@ public sealed class SocatCommandLineTests
     [Fact]
     public void IdleTimeoutComesFromUpperT()
     {
-        RouteConfig route = Assert.Single(Parse("-T", "60", "TCP-LISTEN:9000", "TCP:127.0.0.1:80").Config.Routes).Value;
+        RouteConfig route =
+            Assert.Single(Parse("-T", "60", "TCP-LISTEN:9000", "TCP:127.0.0.1:80").Config.Routes).Value;
 
         Assert.Equal(TimeSpan.FromSeconds(60), route.Connection.IdleTimeout);
     }
@@ -154,16 +157,21 @@ public sealed class SocatCommandLineTests
         RouteConfig route = Route("TCP-LISTEN:9000,fork", "DOCKER:erpnext-frontend:8080,network=erp,via=namespace");
 
         Assert.Equal(
-            new ContainerTarget { Container = "erpnext-frontend", Port = 8080, Network = "erp", Via = TargetVia.Namespace },
+            new ContainerTarget
+            {
+                Container = "erpnext-frontend", Port = 8080, Network = "erp", Via = TargetVia.Namespace,
+            },
             route.Target);
     }
 
     [Fact]
     public void NetnsAddressBecomesANamespaceTarget()
     {
-        RouteConfig route = Route("TCP-LISTEN:9000,fork", "netns:/var/run/netns/app:127.0.0.1:8080,connect-timeout=1");
+        RouteConfig route =
+            Route("TCP-LISTEN:9000,fork", "netns:/var/run/netns/app:127.0.0.1:8080,connect-timeout=1");
 
-        Assert.Equal(new NamespaceTarget { Netns = "/var/run/netns/app", Host = "127.0.0.1", Port = 8080 }, route.Target);
+        Assert.Equal(
+            new NamespaceTarget { Netns = "/var/run/netns/app", Host = "127.0.0.1", Port = 8080 }, route.Target);
         Assert.Equal(TimeSpan.FromSeconds(1), route.Connection.ConnectTimeout);
     }
 

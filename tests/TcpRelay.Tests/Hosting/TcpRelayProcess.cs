@@ -135,7 +135,8 @@ internal sealed class TcpRelayProcess : IDisposable
 
     public static void Terminate(int pid)
     {
-        using var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        string target = pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var kill = Process.Start("kill", ["-TERM", target]);
         kill.WaitForExit();
     }
 

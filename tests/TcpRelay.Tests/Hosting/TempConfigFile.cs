@@ -11,8 +11,9 @@ internal sealed class TempConfigFile : IDisposable
 
     public string Path { get; }
 
-    /// <summary>One loopback route to <paramref name="targetPort"/>; no status socket, so tests never share one.</summary>
-    public static TempConfigFile LoopbackRoute(int listenPort, int targetPort, string drainTimeout = "30s") => new($$"""
+    /// <summary>One loopback route; no status socket, so that tests never share one.</summary>
+    public static TempConfigFile LoopbackRoute(int listenPort, int targetPort, string drainTimeout = "30s") =>
+        new($$"""
         {
           "routes": {
             "test": { "listen": "127.0.0.1:{{listenPort}}", "target": { "address": "127.0.0.1:{{targetPort}}" } }
