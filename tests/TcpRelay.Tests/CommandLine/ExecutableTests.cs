@@ -20,6 +20,43 @@ public sealed class ExecutableTests
     }
 
     [Fact]
+    public async Task CheckWithoutConfigReadsRelayJsonInTheWorkingDirectory()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir.Path, "relay.json"), """
+            { "routes": { "one": { "listen": "127.0.0.1:9000", "target": { "address": "127.0.0.1:80" } } } }
+            """, TestContext.Current.CancellationToken);
+
+        (int exitCode, TcpRelayProcess relay) = await TcpRelayProcess.RunInAsync(dir.Path, "check");
+
+        using (relay)
+        {
+            Assert.Equal(0, exitCode);
+            Assert.Contains("configuration OK: 1 route in relay.json", relay.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task RunWithoutAnyConfigurationSaysWhereItLookedAndExitsOne()
+    {
+        if (File.Exists("/etc/tcprelay/relay.json"))
+        {
+            Assert.Skip("this machine has /etc/tcprelay/relay.json, which run would read");
+        }
+
+        using var dir = new TempDirectory();
+
+        (int exitCode, TcpRelayProcess relay) = await TcpRelayProcess.RunInAsync(dir.Path, "run");
+
+        using (relay)
+        {
+            Assert.Equal(1, exitCode);
+            Assert.Contains(
+                "neither ./relay.json nor /etc/tcprelay/relay.json", relay.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task CheckPrintsEveryErrorAndExitsOne()
     {
         using var config = new TempConfigFile("""

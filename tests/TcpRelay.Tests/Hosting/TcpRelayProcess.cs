@@ -43,12 +43,27 @@ internal sealed class TcpRelayProcess : IDisposable
 
     public static TcpRelayProcess Start(params string[] args) => Start([], new Dictionary<string, string>(), args);
 
+    /// <summary>Runs to completion (bounded) in <paramref name="workingDirectory"/>.</summary>
+    public static async Task<(int ExitCode, TcpRelayProcess Process)> RunInAsync(
+        string workingDirectory, params string[] args)
+    {
+        TcpRelayProcess relay = Start([], new Dictionary<string, string>(), workingDirectory, args);
+        return (await relay.WaitForExitAsync(TimeSpan.FromSeconds(30)), relay);
+    }
+
     /// <summary>
     /// Starts tcprelay under <paramref name="wrapper"/> (for instance <c>unshare --pid --fork</c>),
     /// with extra environment variables.
     /// </summary>
     public static TcpRelayProcess Start(
-        IReadOnlyList<string> wrapper, IReadOnlyDictionary<string, string> environment, params string[] args)
+        IReadOnlyList<string> wrapper, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(wrapper, environment, AppContext.BaseDirectory, args);
+
+    private static TcpRelayProcess Start(
+        IReadOnlyList<string> wrapper,
+        IReadOnlyDictionary<string, string> environment,
+        string workingDirectory,
+        string[] args)
     {
         var info = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : "dotnet")
         {
@@ -56,7 +71,7 @@ internal sealed class TcpRelayProcess : IDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
         foreach (string part in wrapper.Skip(1).Append(wrapper.Count > 0 ? "dotnet" : null).OfType<string>())
         {
