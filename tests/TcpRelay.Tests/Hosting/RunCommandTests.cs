@@ -28,6 +28,29 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task HangupLeavesTheServiceRunning()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using var echo = new LoopbackEchoServer();
+        int port = Loopback.FreePort();
+        using var config = TempConfigFile.LoopbackRoute(port, echo.Port);
+        using var relay = TcpRelayProcess.Start("run", "--config", config.Path);
+        await relay.WaitForLogAsync($"test: listening on 127.0.0.1:{port}", StartBound);
+
+        relay.Hangup();
+        await relay.WaitForLogAsync("SIGHUP", TimeSpan.FromSeconds(10));
+
+        using (Socket client = await Loopback.ConnectAsync(port, ct))
+        {
+            await Loopback.AssertEchoesAsync(client, 1000, ct);
+        }
+
+        Assert.False(relay.HasExited);
+        relay.Terminate();
+        Assert.Equal(0, await relay.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task SigtermDrainsThenAbortsWithinTheDrainTimeout()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

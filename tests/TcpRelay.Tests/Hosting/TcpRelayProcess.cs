@@ -146,12 +146,17 @@ internal sealed class TcpRelayProcess : IDisposable
     public int Id => _process.Id;
 
     /// <summary>Sends SIGTERM, as systemd does to stop a service.</summary>
-    public void Terminate() => Terminate(_process.Id);
+    public void Terminate() => Signal(_process.Id, "TERM");
 
-    public static void Terminate(int pid)
+    /// <summary>Sends SIGHUP, as <c>systemctl reload</c> does.</summary>
+    public void Hangup() => Signal(_process.Id, "HUP");
+
+    public static void Terminate(int pid) => Signal(pid, "TERM");
+
+    private static void Signal(int pid, string signal)
     {
         string target = pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var kill = Process.Start("kill", ["-TERM", target]);
+        using var kill = Process.Start("kill", [$"-{signal}", target]);
         kill.WaitForExit();
     }
 
