@@ -5,42 +5,34 @@ namespace TcpRelay.Hosting;
 
 public sealed class RunCommandTests
 {
-    private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task RunForwardsBytesThroughARoute()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await using var echo = new LoopbackEchoServer();
-        int port = Loopback.FreePort();
-        using var config = TempConfigFile.LoopbackRoute(port, echo.Port);
-        using var relay = TcpRelayProcess.Start("run", "--config", config.Path);
-        await relay.WaitForLogAsync($"test: listening on 127.0.0.1:{port}", StartBound);
+        await using RunningRoute route = await RunningRoute.StartAsync();
+        TcpRelayProcess relay = route.Relay;
 
-        using (Socket client = await Loopback.ConnectAsync(port, ct))
+        using (Socket client = await Loopback.ConnectAsync(route.Port, ct))
         {
             await Loopback.AssertEchoesAsync(client, 1 << 20, ct);
         }
 
         relay.Terminate();
         Assert.Equal(0, await relay.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(1, echo.Accepted);
+        Assert.Equal(1, route.Echo.Accepted);
     }
 
     [Fact]
     public async Task HangupLeavesTheServiceRunning()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await using var echo = new LoopbackEchoServer();
-        int port = Loopback.FreePort();
-        using var config = TempConfigFile.LoopbackRoute(port, echo.Port);
-        using var relay = TcpRelayProcess.Start("run", "--config", config.Path);
-        await relay.WaitForLogAsync($"test: listening on 127.0.0.1:{port}", StartBound);
+        await using RunningRoute route = await RunningRoute.StartAsync();
+        TcpRelayProcess relay = route.Relay;
 
         relay.Hangup();
         await relay.WaitForLogAsync("SIGHUP", TimeSpan.FromSeconds(10));
 
-        using (Socket client = await Loopback.ConnectAsync(port, ct))
+        using (Socket client = await Loopback.ConnectAsync(route.Port, ct))
         {
             await Loopback.AssertEchoesAsync(client, 1000, ct);
         }
@@ -54,12 +46,9 @@ public sealed class RunCommandTests
     public async Task SigtermDrainsThenAbortsWithinTheDrainTimeout()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
-        await using var echo = new LoopbackEchoServer();
-        int port = Loopback.FreePort();
-        using var config = TempConfigFile.LoopbackRoute(port, echo.Port, drainTimeout: "1s");
-        using var relay = TcpRelayProcess.Start("run", "--config", config.Path);
-        await relay.WaitForLogAsync($"test: listening on 127.0.0.1:{port}", StartBound);
-        using Socket idle = await Loopback.ConnectAsync(port, ct);
+        await using RunningRoute route = await RunningRoute.StartAsync(drainTimeout: "1s");
+        TcpRelayProcess relay = route.Relay;
+        using Socket idle = await Loopback.ConnectAsync(route.Port, ct);
         await Loopback.AssertEchoesAsync(idle, 1000, ct);
 
         var clock = Stopwatch.StartNew();
@@ -78,11 +67,8 @@ public sealed class RunCommandTests
     [Fact]
     public async Task SigtermWithNoConnectionsStopsAtOnce()
     {
-        await using var echo = new LoopbackEchoServer();
-        int port = Loopback.FreePort();
-        using var config = TempConfigFile.LoopbackRoute(port, echo.Port, drainTimeout: "30s");
-        using var relay = TcpRelayProcess.Start("run", "--config", config.Path);
-        await relay.WaitForLogAsync("listening on", StartBound);
+        await using RunningRoute route = await RunningRoute.StartAsync(drainTimeout: "30s");
+        TcpRelayProcess relay = route.Relay;
 
         var clock = Stopwatch.StartNew();
         relay.Terminate();
