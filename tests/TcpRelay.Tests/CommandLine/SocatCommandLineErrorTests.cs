@@ -28,6 +28,7 @@ public sealed class SocatCommandLineErrorTests
     [InlineData("TCP-LISTEN:9000,max-children=0", "TCP:127.0.0.1:80", "max-children=0")]
     [InlineData("TCP-LISTEN:9000,range=banana", "TCP:127.0.0.1:80", "range=banana")]
     [InlineData("TCP-LISTEN:9000,range", "TCP:127.0.0.1:80", "range")]
+    [InlineData("TCP-LISTEN:9000,range=10.0.0.0/8,range=10.1.0.0/16", "TCP:127.0.0.1:80", "once")]
     [InlineData("TCP-LISTEN:9000,bind=eth0", "TCP:127.0.0.1:80", "bind=eth0")]
     [InlineData("TCP4-LISTEN:9000,bind=::1", "TCP:127.0.0.1:80", "bind=::1")]
     [InlineData("TCP4-LISTEN:9000,ipv6only", "TCP:127.0.0.1:80", "ipv6only")]

@@ -55,7 +55,7 @@ public sealed class SocatCommandLineTests
     {
         RouteConfig route = Route(
             "TCP6-LISTEN:9000,FORK,ReuseAddr=0,reuseport,ipv6only,backlog=128,max-children=10,"
-            + "range=10.0.0.0/8,range=192.168.0.0:255.255.0.0,keepalive,nodelay=0",
+            + "range=192.168.7.9:255.255.0.0,keepalive,nodelay=0",
             "TCP:127.0.0.1:80");
 
         Assert.Equal(
@@ -70,9 +70,22 @@ public sealed class SocatCommandLineTests
             },
             route.Listen);
         Assert.Equal(10, route.Admission.MaxConnections);
-        Assert.Equal([IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("192.168.0.0/16")], route.Admission.Allow);
+        Assert.Equal([IPNetwork.Parse("192.168.0.0/16")], route.Admission.Allow);
         Assert.Equal(new KeepAliveOptions(), route.Connection.KeepAlive);
         Assert.False(route.Connection.NoDelay);
+    }
+
+    [Theory]
+    [InlineData("range=10.0.0.0/8", "10.0.0.0/8")]
+    [InlineData("range=10.1.2.3/8", "10.0.0.0/8")]
+    [InlineData("range=10.0.0.0:255.0.0.0", "10.0.0.0/8")]
+    [InlineData("range=[::1]/128", "::1/128")]
+    [InlineData("range=127.0.0.1", "127.0.0.1/32")]
+    public void RangeIsReadAsSocatReadsIt(string option, string network)
+    {
+        RouteConfig route = Route($"TCP6-LISTEN:9000,{option}", "TCP:127.0.0.1:80");
+
+        Assert.Equal([IPNetwork.Parse(network)], route.Admission.Allow);
     }
 
     [Fact]
