@@ -118,19 +118,35 @@ public sealed class RelaySession
 
     private async Task ReceiveAsync(Socket source, PipeWriter writer, bool fromClient)
     {
-        bool filledLastBuffer = false;
+        // Holds the first byte when a wait for data wakes up without any (see below).
+        var first = new byte[1];
         try
         {
             while (true)
             {
-                if (!filledLastBuffer)
+                // Wait for data before renting a buffer, every time: a receive posted with a
+                // buffer keeps it for as long as the peer stays quiet.
+                await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+                int received;
+                if (source.Available > 0)
                 {
-                    // Wait for data before renting a buffer, so an idle connection holds none.
-                    await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+                    // No size hint: the rest of a partly filled segment is used before a new one
+                    // is rented. Asking for a whole segment would rent one per receive, so small
+                    // writes held for a stalled reader would cost a segment each, not their bytes.
+                    received = await source.ReceiveAsync(writer.GetMemory(), SocketFlags.None);
+                }
+                else
+                {
+                    // Woken without data: a FIN, an error, or a readiness left over from data
+                    // already read (seen under load). Waiting on with a pooled buffer would
+                    // keep it while the connection idles, so wait with one byte of our own.
+                    received = await source.ReceiveAsync(first, SocketFlags.None);
+                    if (received > 0)
+                    {
+                        writer.GetSpan(1)[0] = first[0];
+                    }
                 }
 
-                Memory<byte> memory = writer.GetMemory(_segmentSize);
-                int received = await source.ReceiveAsync(memory, SocketFlags.None);
                 if (received == 0)
                 {
                     Interlocked.CompareExchange(
@@ -140,7 +156,6 @@ public sealed class RelaySession
                     break;
                 }
 
-                filledLastBuffer = received == memory.Length;
                 writer.Advance(received);
                 Count(fromClient, received);
                 FlushResult flush = await writer.FlushAsync();
