@@ -47,7 +47,8 @@ internal static class Requires
         catch (SocketException)
         {
             Unavailable(
-                "needs IPv6 on the loopback interface (::1)", "enable it: sysctl net.ipv6.conf.lo.disable_ipv6=0");
+                "needs IPv6 on the loopback interface (::1)",
+                "enable it: sysctl net.ipv6.conf.lo.disable_ipv6=0");
         }
     }
 

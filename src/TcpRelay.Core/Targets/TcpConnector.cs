@@ -24,7 +24,8 @@ public static class TcpConnector
         {
             // Out of descriptors (EMFILE/ENFILE), most likely: the target is not to blame, but
             // the connection fails the same way and must be reported as a dial failure.
-            throw new TargetDialException(DialFailure.Error, $"cannot create a socket for {remote}: {e.Message}", e);
+            throw new TargetDialException(
+                DialFailure.Error, $"cannot create a socket for {remote}: {e.Message}", e);
         }
 
         try

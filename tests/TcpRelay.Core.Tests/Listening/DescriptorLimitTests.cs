@@ -17,6 +17,9 @@ public sealed class DescriptorLimitTests
     private const string Recovered = "101 ";
     private const string Ended = "200 ";
 
+    // How long a client waits for its echo before it counts as waiting in the backlog.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
+
     [Fact]
     public async Task AcceptLoopSurvivesRunningOutOfDescriptors()
     {
@@ -24,7 +27,7 @@ public sealed class DescriptorLimitTests
         await using var backend = LoopbackBackend.Echo();
         await using RelayHostProcess host = await RelayHostProcess.StartAsync(backend.EndPoint.Port);
         var relay = new IPEndPoint(IPAddress.Loopback, host.Port);
-        Assert.True(await TryExchangeAsync(relay, 0, TimeSpan.FromSeconds(10)) == true, "the relay does not relay");
+        Assert.True(await TryExchangeAsync(relay, 0) == true, "the relay does not relay");
         await host.WaitForLineAsync(Ended, TimeSpan.FromSeconds(10));
 
         int limit = LimitLeaving(host.OpenDescriptors(), 2 * Pairs);
@@ -41,8 +44,7 @@ public sealed class DescriptorLimitTests
                 Assert.True(clients.Count < 3 * Pairs, "the relay never ran out of descriptors");
                 var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 clients.Add(client);
-                await client.ConnectAsync(relay, ct);
-                bool? outcome = await ExchangeAsync(client, clients.Count, TimeSpan.FromSeconds(2));
+                bool? outcome = await ConnectAndExchangeAsync(client, relay, clients.Count, Patience);
                 if (outcome is null)
                 {
                     break;
@@ -73,10 +75,11 @@ public sealed class DescriptorLimitTests
 
         // Descriptors come back; the same accept loop takes new connections again.
         await host.WaitForLineAsync(Recovered, TimeSpan.FromSeconds(10));
-        Assert.True(await TryExchangeAsync(relay, 99, TimeSpan.FromSeconds(10)) == true, "no relaying after recovery");
+        Assert.True(await TryExchangeAsync(relay, 99) == true, "no relaying after recovery");
         Assert.Equal(1, host.CountLines(Exhausted));
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"relayed {relayed} at limit {limit}; relay log:{Environment.NewLine}{string.Join(Environment.NewLine, host.Lines)}");
+            $"relayed {relayed} at limit {limit}; relay log:{Environment.NewLine}"
+            + string.Join(Environment.NewLine, host.Lines));
     }
 
     /// <summary>
@@ -99,20 +102,22 @@ public sealed class DescriptorLimitTests
         return limit;
     }
 
-    private static async Task<bool?> TryExchangeAsync(IPEndPoint relay, int index, TimeSpan timeout)
+    private static async Task<bool?> TryExchangeAsync(IPEndPoint relay, int index)
     {
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(relay, TestContext.Current.CancellationToken);
-        return await ExchangeAsync(client, index, timeout);
+        return await ConnectAndExchangeAsync(client, relay, index, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>True when the payload came back, false when the relay closed or reset, null on timeout.</summary>
-    private static async Task<bool?> ExchangeAsync(Socket client, int index, TimeSpan timeout)
+    private static async Task<bool?> ConnectAndExchangeAsync(
+        Socket client, IPEndPoint relay, int index, TimeSpan timeout)
     {
         byte[] payload = BitConverter.GetBytes(index);
         using CancellationTokenSource cts = Bounded.Within(timeout);
         try
         {
+            // A reset can arrive before the connect has returned: it fails the connect then.
+            await client.ConnectAsync(relay, cts.Token);
             byte[] reply = await SocketData.ExchangeAsync(client, payload, cts.Token);
             return payload.AsSpan().SequenceEqual(reply);
         }

@@ -48,7 +48,8 @@ public sealed class BackpressureTests
 
         // End to end: what the client could hand over and the target did not get is the relay's
         // bound plus the kernel buffers in between.
-        Assert.True(accepted - atTarget <= maxBuffered + kernel, $"{accepted - atTarget} > {maxBuffered} + {kernel}");
+        Assert.True(
+            accepted - atTarget <= maxBuffered + kernel, $"{accepted - atTarget} > {maxBuffered} + {kernel}");
     }
 
     /// <summary>Writes without blocking until no byte has been taken for half a second.</summary>

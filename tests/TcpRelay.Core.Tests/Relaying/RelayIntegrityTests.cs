@@ -32,7 +32,8 @@ public sealed class RelayIntegrityTests
         Task<byte[]> clientSending = SocketData.SendRandomAsync(client, Size, seed: 1, ct);
         (long clientReceived, byte[] clientReceivedHash) = await SocketData.ReceiveToEndAsync(client, ct);
         byte[] clientSent = await clientSending;
-        (byte[] backendSent, long backendReceived, byte[] backendReceivedHash) = await atBackend.Task.WaitAsync(ct);
+        (byte[] backendSent, long backendReceived, byte[] backendReceivedHash) =
+            await atBackend.Task.WaitAsync(ct);
 
         Assert.Equal(Size, backendReceived);
         Assert.Equal(clientSent, backendReceivedHash);

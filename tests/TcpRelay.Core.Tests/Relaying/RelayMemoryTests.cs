@@ -74,7 +74,8 @@ public sealed class RelayMemoryTests
         await client.SendAsync(new byte[Prefill], SocketFlags.None, ct);
         await WaitUntilAsync(() => BytesFromClient(relay) == Prefill);
         (long relaySendQueue, _) = KernelQueues.Of((IPEndPoint)target.RemoteEndPoint!, backend.EndPoint);
-        Assert.True(Prefill - relaySendQueue - target.Available > 1024 * 1024, "the relay's sender is not blocked");
+        long held = Prefill - relaySendQueue - target.Available;
+        Assert.True(held > 1024 * 1024, $"the relay's sender is not blocked (it holds {held} bytes)");
 
         long before = AllocatedAfterCollect();
         var one = new byte[1];
@@ -85,7 +86,8 @@ public sealed class RelayMemoryTests
         }
 
         long allocated = AllocatedAfterCollect() - before;
-        TestContext.Current.TestOutputHelper?.WriteLine($"{allocated} bytes allocated for {Trickle} single-byte receives");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{allocated} bytes allocated for {Trickle} single-byte receives");
         Assert.True(allocated < 16 * 1024 * 1024, $"{allocated} bytes allocated for {Trickle} bytes held");
     }
 

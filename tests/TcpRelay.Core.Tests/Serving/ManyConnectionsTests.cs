@@ -38,8 +38,8 @@ public sealed class ManyConnectionsTests
             Assert.Equal(Connections, (await AllRelayedAsync(relay, ct)).ActiveConnections);
 
             byte[][] payloads = [.. Enumerable.Range(0, Connections).Select(Payload)];
-            byte[][] replies = await Task.WhenAll(
-                Enumerable.Range(0, Connections).Select(i => SocketData.ExchangeAsync(clients[i], payloads[i], ct)));
+            byte[][] replies = await Task.WhenAll(Enumerable.Range(0, Connections)
+                .Select(i => SocketData.ExchangeAsync(clients[i], payloads[i], ct)));
 
             for (int i = 0; i < Connections; i++)
             {

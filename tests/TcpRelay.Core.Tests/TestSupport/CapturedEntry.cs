@@ -4,7 +4,11 @@ namespace TcpRelay.TestSupport;
 
 /// <summary>One log event as the relay wrote it, with its structured properties.</summary>
 internal sealed record CapturedEntry(
-    string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyDictionary<string, object?> Properties)
+    string Category,
+    LogLevel Level,
+    EventId EventId,
+    string Message,
+    IReadOnlyDictionary<string, object?> Properties)
 {
     public object? this[string property] => Properties.GetValueOrDefault(property);
 

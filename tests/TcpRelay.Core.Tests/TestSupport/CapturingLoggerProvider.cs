@@ -17,7 +17,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
     public IReadOnlyList<CapturedEntry> WithId(int eventId) => [.. _entries.Where(e => e.EventId.Id == eventId)];
 
-    /// <summary>Waits until <paramref name="count"/> events with the id were logged; fails after the timeout.</summary>
+    /// <summary>Waits until <paramref name="count"/> events with the id were logged; fails on timeout.</summary>
     public async Task<IReadOnlyList<CapturedEntry>> WaitForAsync(int eventId, int count, TimeSpan timeout)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;

@@ -26,7 +26,8 @@ internal static class KernelQueues
         throw new InvalidOperationException($"no socket {local} -> {remote} in /proc/net/tcp");
     }
 
-    private static int Port(string address) => (int)Hex(address[(address.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+    private static int Port(string address) =>
+        (int)Hex(address[(address.IndexOf(':', StringComparison.Ordinal) + 1)..]);
 
     private static long Hex(string text) => long.Parse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 }

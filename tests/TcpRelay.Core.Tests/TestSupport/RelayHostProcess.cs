@@ -36,9 +36,9 @@ internal sealed class RelayHostProcess : IAsyncDisposable
     public static async Task<RelayHostProcess> StartAsync(int targetPort)
     {
         // Built beside this test assembly by the project reference: bin/<configuration>/<tfm>/.
-        string dll = Path.GetFullPath(Path.Combine(
-            AppContext.BaseDirectory.Replace("TcpRelay.Core.Tests", "TcpRelay.FdLimitHost", StringComparison.Ordinal),
-            "TcpRelay.FdLimitHost.dll"));
+        string output = AppContext.BaseDirectory.Replace(
+            "TcpRelay.Core.Tests", "TcpRelay.FdLimitHost", StringComparison.Ordinal);
+        string dll = Path.GetFullPath(Path.Combine(output, "TcpRelay.FdLimitHost.dll"));
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
@@ -78,16 +78,16 @@ internal sealed class RelayHostProcess : IAsyncDisposable
 
     /// <summary>Descriptor numbers the process has open now.</summary>
     public IReadOnlyList<int> OpenDescriptors() =>
-        [.. Directory.GetFiles($"/proc/{Pid}/fd").Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture))];
+        [.. Directory.GetFiles($"/proc/{Pid}/fd")
+            .Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture))];
 
     /// <summary>Sets RLIMIT_NOFILE (soft and hard) of the running process with util-linux prlimit.</summary>
     public async Task LimitDescriptorsAsync(int limit)
     {
         var start = new ProcessStartInfo("prlimit") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { "--pid", Pid.ToString(CultureInfo.InvariantCulture), $"--nofile={limit}:{limit}" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        start.ArgumentList.Add("--pid");
+        start.ArgumentList.Add(Pid.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add($"--nofile={limit}:{limit}");
 
         using Process prlimit = Process.Start(start)!;
         string error = await prlimit.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);

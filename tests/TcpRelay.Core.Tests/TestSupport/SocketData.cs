@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace TcpRelay.TestSupport;
 
-/// <summary>Sending and receiving whole streams on raw sockets, hashed so that megabytes compare cheaply.</summary>
+/// <summary>Whole streams sent and received on raw sockets, hashed so that megabytes compare cheaply.</summary>
 internal static class SocketData
 {
     /// <summary>
