@@ -118,33 +118,23 @@ public sealed class RelaySession
 
     private async Task ReceiveAsync(Socket source, PipeWriter writer, bool fromClient)
     {
-        // Holds the first byte when a wait for data wakes up without any (see below).
-        var first = new byte[1];
+        var probe = new byte[1];
         try
         {
             while (true)
             {
                 // Wait for data before renting a buffer, every time: a receive posted with a
-                // buffer keeps it for as long as the peer stays quiet.
-                await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
-                int received;
-                if (source.Available > 0)
+                // buffer keeps it for as long as the peer stays quiet. The wait peeks one byte
+                // into an array of our own. A zero-byte receive was used first, but under load
+                // it also completed with no data there (a readiness left over from data already
+                // read); the receive posted next then held a pooled buffer while idle.
+                int received = await source.ReceiveAsync(probe, SocketFlags.Peek);
+                if (received > 0)
                 {
                     // No size hint: the rest of a partly filled segment is used before a new one
                     // is rented. Asking for a whole segment would rent one per receive, so small
                     // writes held for a stalled reader would cost a segment each, not their bytes.
                     received = await source.ReceiveAsync(writer.GetMemory(), SocketFlags.None);
-                }
-                else
-                {
-                    // Woken without data: a FIN, an error, or a readiness left over from data
-                    // already read (seen under load). Waiting on with a pooled buffer would
-                    // keep it while the connection idles, so wait with one byte of our own.
-                    received = await source.ReceiveAsync(first, SocketFlags.None);
-                    if (received > 0)
-                    {
-                        writer.GetSpan(1)[0] = first[0];
-                    }
                 }
 
                 if (received == 0)

@@ -40,11 +40,14 @@ internal sealed class RelayFixture : IAsyncDisposable
         };
 
     public static async Task<RelayFixture> StartAsync(
-        IPEndPoint target, ConnectionOptions? connection = null, ListenConfig? listen = null)
+        IPEndPoint target,
+        ConnectionOptions? connection = null,
+        ListenConfig? listen = null,
+        TimeProvider? timeProvider = null)
     {
         var logs = new CapturingLoggerProvider();
         ILoggerFactory loggerFactory = logs.CreateFactory();
-        var server = new RelayServer(loggerFactory, [new AddressDialerFactory()]);
+        var server = new RelayServer(loggerFactory, [new AddressDialerFactory()], timeProvider);
         RouteConfig route = Route(target, connection, listen);
         await server.StartAsync(
             new RelayConfig { Routes = new Dictionary<string, RouteConfig> { [route.Name] = route } },
