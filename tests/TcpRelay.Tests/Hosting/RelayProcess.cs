@@ -1,17 +1,15 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace TcpRelay.Hosting;
 
 /// <summary>
-/// The real <c>tcprelay</c> executable started as a child process on a relay.json in a temp
-/// folder, with its log lines (stderr) collected for assertions.
+/// <c>tcprelay run</c> (a <see cref="TcpRelayProcess"/>) on a relay.json in a temp folder that
+/// the test edits, with its log lines at hand for assertions.
 /// </summary>
 internal sealed class RelayProcess : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(15);
-    private readonly ConcurrentQueue<string> _lines = new();
-    private Process? _process;
+    private TcpRelayProcess? _process;
 
     public RelayProcess()
     {
@@ -28,7 +26,7 @@ internal sealed class RelayProcess : IAsyncDisposable
 
     public bool HasExited => _process?.HasExited ?? true;
 
-    public IReadOnlyList<string> Lines => [.. _lines];
+    public IReadOnlyList<string> Lines => _process?.Stderr.Split('\n') ?? [];
 
     /// <summary>Replaces relay.json the way editors do: write a new file, rename it over the old.</summary>
     public void WriteConfig(string json)
@@ -42,17 +40,7 @@ internal sealed class RelayProcess : IAsyncDisposable
     public async Task StartAsync(string json)
     {
         WriteConfig(json);
-        var start = new ProcessStartInfo(DotnetHost(), [TcprelayDll(), "run", "--config", ConfigPath, "-d"])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        _process = Process.Start(start) ?? throw new InvalidOperationException("tcprelay did not start");
-        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        _process.OutputDataReceived += (_, e) => Keep(e.Data);
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
+        _process = TcpRelayProcess.Start("run", "--config", ConfigPath, "-d");
         await WaitForLineAsync(l => l.Contains("answering tcprelay status on", StringComparison.Ordinal));
     }
 
@@ -62,7 +50,7 @@ internal sealed class RelayProcess : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < (timeout ?? DefaultWait))
         {
-            string[] found = [.. _lines.Where(match)];
+            string[] found = [.. Lines.Where(match)];
             if (found.Length >= occurrence)
             {
                 return found[occurrence - 1];
@@ -76,68 +64,35 @@ internal sealed class RelayProcess : IAsyncDisposable
             await Task.Delay(25, TestContext.Current.CancellationToken);
         }
 
-        Assert.Fail($"no such log line (occurrence {occurrence}); tcprelay logged:\n{string.Join('\n', _lines)}");
+        Assert.Fail($"no such log line (occurrence {occurrence}); tcprelay logged:\n{string.Join('\n', Lines)}");
         return "";
     }
 
-    public int Count(Func<string, bool> match) => _lines.Count(match);
+    public int Count(Func<string, bool> match) => Lines.Count(match);
 
-    /// <summary>Sends a signal with kill(1), as an operator or systemd would.</summary>
-    public async Task SignalAsync(string signal)
-    {
-        using Process kill = Process.Start("kill", [$"-{signal}", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(0, kill.ExitCode);
-    }
+    /// <summary>Sends SIGHUP, as <c>systemctl reload</c> does.</summary>
+    public void Hangup() => (_process ?? throw new InvalidOperationException("not started")).Hangup();
 
     /// <summary>Runs another tcprelay command (for example <c>status</c>) and returns what it printed.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCommandAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(DotnetHost(), [TcprelayDll(), .. args])
+        (int exitCode, TcpRelayProcess process) = await TcpRelayProcess.RunAsync(args);
+        using (process)
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("tcprelay did not start");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(bound.Token);
-        return (process.ExitCode, await stdout, await stderr);
+            return (exitCode, process.Stdout, process.Stderr);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_process is { HasExited: false } running)
         {
-            await SignalAsync("TERM");
-            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try
-            {
-                await _process.WaitForExitAsync(bound.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill();
-            }
+            // Stopped as systemd would, so that it removes its status socket.
+            running.Terminate();
+            await running.WaitForExitAsync(TimeSpan.FromSeconds(15));
         }
 
         _process?.Dispose();
         Directory.Delete(Folder, recursive: true);
     }
-
-    private void Keep(string? line)
-    {
-        if (line is not null)
-        {
-            _lines.Enqueue(line);
-        }
-    }
-
-    private static string TcprelayDll() => Path.Combine(AppContext.BaseDirectory, "tcprelay.dll");
-
-    private static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host
-        ? host
-        : "dotnet";
 }

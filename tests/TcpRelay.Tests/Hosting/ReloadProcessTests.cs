@@ -52,14 +52,14 @@ public sealed class ReloadProcessTests
         await relay.StartAsync(Config(relay, Route("web", port, a.Port)));
         using RelayClient before = await RelayClient.ConnectAsync(Loopback(port), Ct);
 
-        await relay.SignalAsync("HUP");
+        relay.Hangup();
         await relay.WaitForLineAsync(l => l.Contains("(SIGHUP)", StringComparison.Ordinal));
         await relay.WaitForLineAsync(l => l.Contains("0 added, 0 changed, 0 removed, 1 unchanged", StringComparison.Ordinal));
 
         // Written in place (no rename) and then signalled, as a configuration tool followed by
         // systemctl reload would; the watcher may also see it, which changes nothing.
         File.WriteAllText(relay.ConfigPath, Config(relay, Route("web", port, b.Port)));
-        await relay.SignalAsync("HUP");
+        relay.Hangup();
         await relay.WaitForLineAsync(l => l.Contains("(SIGHUP)", StringComparison.Ordinal), occurrence: 2);
         await relay.WaitForLineAsync(l => l.Contains(
             $"web: changed (target 127.0.0.1:{a.Port} -> 127.0.0.1:{b.Port})", StringComparison.Ordinal));
