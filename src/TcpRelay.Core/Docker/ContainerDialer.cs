@@ -56,7 +56,7 @@ internal sealed class ContainerDialer : ITargetDialer
                 var endPoint = new IPEndPoint(choice.Address, _target.Port);
                 try
                 {
-                    return await TcpConnect.ConnectAsync(endPoint, _route.Connection, cancellationToken);
+                    return await TcpConnector.ConnectAsync(endPoint, _route.Connection, null, cancellationToken);
                 }
                 catch (TargetDialException e) when (e.Failure is DialFailure.Refused or DialFailure.Unreachable
                     && changed.IsCompleted && Remaining(started) > TimeSpan.Zero)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using TcpRelay.Configuration;
+using TcpRelay.Serving;
 using TcpRelay.Targets;
 
 namespace TcpRelay.Docker;
@@ -35,17 +36,19 @@ public sealed class ContainerDialerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ContainerIsResolvedByNameAndBytesArriveIntact()
+    public async Task RelayResolvesContainerByNameAndBytesArriveIntact()
     {
         string network = await _docker.CreateNetworkAsync();
         string web = TestbedDocker.UniqueName("web");
         await _docker.StartEchoAsync(web, network, "v1");
-        ITargetDialer dialer = await DialerAsync(new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort });
+        RelayServer relay = await RelayAsync(new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort });
 
-        using Socket socket = await dialer.ConnectAsync(Cancel);
+        using Socket socket = await ConnectClientAsync(relay);
 
         Assert.Equal("v1", await ReadLineAsync(socket));
-        Assert.Equal(await _docker.AddressAsync(web, network), ((IPEndPoint)socket.RemoteEndPoint!).Address);
+        Assert.Equal(
+            new IPEndPoint(await _docker.AddressAsync(web, network), TestbedDocker.EchoPort).ToString(),
+            Assert.Single(relay.Connections).Target);
         byte[] sent = RandomNumberGenerator.GetBytes(1024 * 1024);
         byte[] received = await EchoAsync(socket, sent);
         Assert.Equal(SHA256.HashData(sent), SHA256.HashData(received));
@@ -72,8 +75,8 @@ public sealed class ContainerDialerTests : IAsyncLifetime
         string web = TestbedDocker.UniqueName("web");
         await _docker.StartEchoAsync(web, network, "v1");
         IPAddress oldAddress = await _docker.AddressAsync(web, network);
-        ITargetDialer dialer = await DialerAsync(new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort });
-        using (Socket first = await dialer.ConnectAsync(Cancel))
+        RelayServer relay = await RelayAsync(new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort });
+        using (Socket first = await ConnectClientAsync(relay))
         {
             Assert.Equal("v1", await ReadLineAsync(first));
         }
@@ -83,17 +86,20 @@ public sealed class ContainerDialerTests : IAsyncLifetime
         await _docker.StartBlockerAsync(blocker, network);
         Assert.Equal(oldAddress, await _docker.AddressAsync(blocker, network));
         // A connection that arrives while no container has the name is held, not refused.
-        Task<Socket> held = dialer.ConnectAsync(Cancel).AsTask();
+        using Socket second = await ConnectClientAsync(relay);
+        Task<string> greeting = ReadLineAsync(second, TimeSpan.FromSeconds(10));
         await _docker.StartEchoAsync(web, network, "v2");
         var sinceStart = Stopwatch.StartNew();
-        using Socket second = await held;
+        string id = await greeting;
         TimeSpan elapsed = sinceStart.Elapsed;
 
-        Assert.Equal("v2", await ReadLineAsync(second));
+        Assert.Equal("v2", id);
         Assert.True(elapsed < TimeSpan.FromSeconds(1), $"reached the new container {elapsed} after its start");
         IPAddress newAddress = await _docker.AddressAsync(web, network);
         Assert.NotEqual(oldAddress, newAddress);
-        Assert.Equal(newAddress, ((IPEndPoint)second.RemoteEndPoint!).Address);
+        Assert.Equal(
+            new IPEndPoint(newAddress, TestbedDocker.EchoPort).ToString(),
+            Assert.Single(relay.Connections).Target);
         Assert.Equal([$"{web}: {oldAddress} -> {newAddress} (network {network})"], _log.Messages(3010));
     }
 
@@ -183,17 +189,19 @@ public sealed class ContainerDialerTests : IAsyncLifetime
         string web = TestbedDocker.UniqueName("web");
         await _docker.StartEchoAsync(web, network, "v1");
         TimeSpan hold = TimeSpan.FromSeconds(1.5);
-        ITargetDialer dialer = await DialerAsync(
+        RelayServer relay = await RelayAsync(
             new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort, HoldTime = hold });
 
         await _docker.RunAsync("rm", "-f", web);
         await WaitForLogAsync(3013, web);
         var clock = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<TargetDialException>(() => dialer.ConnectAsync(Cancel).AsTask());
+        using Socket client = await ConnectClientAsync(relay);
+        bool closed = await IsClosedAsync(client, hold + TimeSpan.FromSeconds(2));
 
-        Assert.Equal(DialFailure.Unresolved, error.Failure);
-        Assert.Contains($"no container named {web}", error.Message, StringComparison.Ordinal);
+        Assert.True(closed, "the relay kept the client past the hold time");
         Assert.InRange(clock.Elapsed, hold - TimeSpan.FromMilliseconds(50), hold + TimeSpan.FromSeconds(2));
+        await WaitUntilAsync(() => _log.Entries.Any(e =>
+            e.Message.Contains($"no container named {web}", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -240,6 +248,43 @@ public sealed class ContainerDialerTests : IAsyncLifetime
         return dialer;
     }
 
+    private async Task<RelayServer> RelayAsync(ContainerTarget target)
+    {
+        var view = new DockerView(new DockerConfig { Host = new Uri(_docker.Host) }, _log);
+        _cleanup.Add(view);
+        await view.StartAsync(Cancel);
+        var relay = new RelayServer(_log, [new ContainerDialerFactory(view, _log)]);
+        _cleanup.Add(relay);
+        await relay.StartAsync(new RelayConfig { Routes = new Dictionary<string, RouteConfig> { ["test"] = Route(target) } }, Cancel);
+        return relay;
+    }
+
+    private static async Task<Socket> ConnectClientAsync(RelayServer relay)
+    {
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(relay.Routes[0].Listen!, Cancel);
+        return client;
+    }
+
+    /// <summary>True when the peer closes or resets the connection within the limit.</summary>
+    private static async Task<bool> IsClosedAsync(Socket socket, TimeSpan limit)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        timeout.CancelAfter(limit);
+        try
+        {
+            return await socket.ReceiveAsync(new byte[1], timeout.Token) == 0;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException) when (!Cancel.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     internal static RouteConfig Route(TargetConfig target) => new()
     {
         Name = "test",
@@ -262,12 +307,12 @@ public sealed class ContainerDialerTests : IAsyncLifetime
         }
     }
 
-    internal static async Task<string> ReadLineAsync(Socket socket)
+    internal static async Task<string> ReadLineAsync(Socket socket, TimeSpan? limit = null)
     {
         var line = new List<byte>();
         byte[] one = new byte[1];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        timeout.CancelAfter(limit ?? TimeSpan.FromSeconds(5));
         while (await socket.ReceiveAsync(one, timeout.Token) == 1 && one[0] != '\n')
         {
             line.Add(one[0]);
