@@ -144,7 +144,7 @@ internal sealed class ContainerDialer : ITargetDialer
             string reason = noRoute ?? "this namespace has a route to its address";
             if (Interlocked.Exchange(ref _lastPath, path + reason) != path + reason)
             {
-                NamespaceLog.ViaChosen(_logger, _route.Name, _target.Container, path, reason);
+                DockerLog.ViaChosen(_logger, _route.Name, _target.Container, path, reason);
             }
         }
 

@@ -73,7 +73,7 @@ public sealed class ContainerNamespaceTests : IAsyncLifetime
         Assert.Equal(SHA256.HashData(sent), SHA256.HashData(received));
         if (via == TargetVia.Auto)
         {
-            string choice = Assert.Single(_log.Messages(3101));
+            string choice = Assert.Single(_log.Messages(3022));
             Assert.Contains("via namespace (no route to", choice, StringComparison.Ordinal);
         }
     }
@@ -92,7 +92,7 @@ public sealed class ContainerNamespaceTests : IAsyncLifetime
 
         Assert.Equal("routed", await Wire.ReadLineAsync(client));
         Assert.Equal(new IPEndPoint(address, TestbedDocker.EchoPort).ToString(), Assert.Single(relay.Connections).Target);
-        Assert.Contains($"via bridge to {address}", Assert.Single(_log.Messages(3101)), StringComparison.Ordinal);
+        Assert.Contains($"via bridge to {address}", Assert.Single(_log.Messages(3022)), StringComparison.Ordinal);
     }
 
     [Fact]

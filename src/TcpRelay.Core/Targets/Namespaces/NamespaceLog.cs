@@ -9,8 +9,4 @@ internal static partial class NamespaceLog
         "Thread {Thread} could not return to the relay's network namespace after creating a socket in {Path}; "
         + "the thread ends and a new one serves the next namespace connection")]
     public static partial void CannotReturn(ILogger logger, string thread, string path);
-
-    [LoggerMessage(3101, LogLevel.Information,
-        "Route {Route}: reaching {Container} via {Via} ({Reason})")]
-    public static partial void ViaChosen(ILogger logger, string route, string container, string via, string reason);
 }
