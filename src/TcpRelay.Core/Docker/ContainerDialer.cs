@@ -16,6 +16,8 @@ namespace TcpRelay.Docker;
 /// </summary>
 internal sealed class ContainerDialer : ITargetDialer
 {
+    private static readonly TimeSpan ServiceStartRetry = TimeSpan.FromMilliseconds(100);
+
     private readonly RouteConfig _route;
     private readonly ContainerTarget _target;
     private readonly DockerView _view;
@@ -57,6 +59,7 @@ internal sealed class ContainerDialer : ITargetDialer
     public async ValueTask<Socket> ConnectAsync(CancellationToken cancellationToken)
     {
         long started = _time.GetTimestamp();
+        bool held = false;
         while (true)
         {
             // Read the signal before the state: an update between the two still wakes the wait below.
@@ -84,6 +87,15 @@ internal sealed class ContainerDialer : ITargetDialer
                     // Its namespace vanished: the container is stopping; the view will hear of it.
                     problem = $"container {_target.Container} is not running ({e.Message})";
                 }
+                catch (TargetDialException e) when (e.Failure is DialFailure.Refused && held
+                    && Remaining(started) > TimeSpan.Zero)
+                {
+                    // This connection waited for the container to start; its service may need a
+                    // moment more to listen. Keep trying within the same hold time.
+                    DockerLog.RetryAfterChange(_logger, _route.Name, e.Message, _target.Container);
+                    await Task.Delay(Min(ServiceStartRetry, Remaining(started)), _time, cancellationToken);
+                    continue;
+                }
             }
 
             TimeSpan remaining = Remaining(started);
@@ -94,6 +106,7 @@ internal sealed class ContainerDialer : ITargetDialer
             }
 
             DockerLog.Holding(_logger, _route.Name, _target.Container, problem, remaining);
+            held = true;
             try
             {
                 await changed.WaitAsync(remaining, _time, cancellationToken);
@@ -164,6 +177,8 @@ internal sealed class ContainerDialer : ITargetDialer
         Socket socket = await _namespaces.CreateSocketAsync($"/proc/{container.Pid}/ns/net", remote.AddressFamily);
         return await TcpConnector.ConnectAsync(socket, remote, _route.Connection, cancellationToken);
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private TimeSpan Remaining(long started) => _target.HoldTime - _time.GetElapsedTime(started);
 }

@@ -60,7 +60,7 @@ internal static partial class DockerLog
         ILogger logger, string route, string container, string reason, TimeSpan remaining);
 
     [LoggerMessage(3021, LogLevel.Debug,
-        "Route {Route}: connecting failed ({Reason}) while {Container} changed; trying again")]
+        "Route {Route}: connecting failed ({Reason}) while {Container} changed or started; trying again")]
     public static partial void RetryAfterChange(ILogger logger, string route, string reason, string container);
 
     [LoggerMessage(3022, LogLevel.Information, "Route {Route}: reaching {Container} via {Via} ({Reason})")]
