@@ -50,10 +50,6 @@ internal static partial class DockerLog
         + "hold time for one to appear")]
     public static partial void ContainerMissing(ILogger logger, string container);
 
-    [LoggerMessage(3014, LogLevel.Warning,
-        "Inspecting container {Id} failed ({Reason}); the next reconnect re-inspects everything")]
-    public static partial void InspectFailed(ILogger logger, string id, string reason);
-
     [LoggerMessage(3020, LogLevel.Debug,
         "Route {Route}: {Container} is not usable ({Reason}); holding the connection up to {Remaining}")]
     public static partial void Holding(
