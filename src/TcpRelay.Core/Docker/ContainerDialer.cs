@@ -70,10 +70,13 @@ internal sealed class ContainerDialer : ITargetDialer
             {
                 try
                 {
-                    return UseNamespace(choice, log: true)
-                        ? await ConnectInNamespaceAsync(choice.Container!, cancellationToken)
-                        : await TcpConnector.ConnectAsync(
-                            new IPEndPoint(choice.Address!, _target.Port), _route.Connection, null, cancellationToken);
+                    if (UseNamespace(choice, log: true))
+                    {
+                        return await ConnectInNamespaceAsync(choice.Container!, cancellationToken);
+                    }
+
+                    var remote = new IPEndPoint(choice.Address!, _target.Port);
+                    return await TcpConnector.ConnectAsync(remote, _route.Connection, null, cancellationToken);
                 }
                 catch (TargetDialException e) when (e.Failure is DialFailure.Refused or DialFailure.Unreachable
                     && changed.IsCompleted && Remaining(started) > TimeSpan.Zero)
@@ -142,7 +145,7 @@ internal sealed class ContainerDialer : ITargetDialer
             : ContainerChoice.Make(snapshot, _target, _view, needAddress: false);
     }
 
-    /// <summary>Which path this connection takes; in auto mode the choice and its reason are logged on change.</summary>
+    /// <summary>The path of this connection; auto mode logs the choice and its reason when it changes.</summary>
     private bool UseNamespace(ContainerChoice choice, bool log)
     {
         if (_target.Via != TargetVia.Auto)
@@ -164,17 +167,20 @@ internal sealed class ContainerDialer : ITargetDialer
         return noRoute is not null;
     }
 
-    private async Task<Socket> ConnectInNamespaceAsync(ContainerSnapshot container, CancellationToken cancellationToken)
+    private async Task<Socket> ConnectInNamespaceAsync(
+        ContainerSnapshot container, CancellationToken cancellationToken)
     {
         if (!IPAddress.TryParse(_target.NamespaceHost, out IPAddress? host))
         {
             throw new TargetDialException(DialFailure.Error,
-                $"the host dialled inside a container's namespace must be an IP address, not '{_target.NamespaceHost}'");
+                "the host dialled inside a container's namespace must be an IP address, "
+                + $"not '{_target.NamespaceHost}'");
         }
 
         // The namespace of the process the view saw last: a recreated container has a new one.
         var remote = new IPEndPoint(host, _target.Port);
-        Socket socket = await _namespaces.CreateSocketAsync($"/proc/{container.Pid}/ns/net", remote.AddressFamily);
+        string path = $"/proc/{container.Pid}/ns/net";
+        Socket socket = await _namespaces.CreateSocketAsync(path, remote.AddressFamily);
         return await TcpConnector.ConnectAsync(socket, remote, _route.Connection, cancellationToken);
     }
 

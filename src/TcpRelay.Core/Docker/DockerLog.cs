@@ -60,5 +60,6 @@ internal static partial class DockerLog
     public static partial void RetryAfterChange(ILogger logger, string route, string reason, string container);
 
     [LoggerMessage(3022, LogLevel.Information, "Route {Route}: reaching {Container} via {Via} ({Reason})")]
-    public static partial void ViaChosen(ILogger logger, string route, string container, string via, string reason);
+    public static partial void ViaChosen(
+        ILogger logger, string route, string container, string via, string reason);
 }

@@ -178,7 +178,8 @@ internal sealed class DockerView : IAsyncDisposable
                     TaskScheduler.Default);
             try
             {
-                Dictionary<string, ContainerSnapshot> containers = await InspectAllAsync(client, cancellationToken);
+                Dictionary<string, ContainerSnapshot> containers =
+                    await InspectAllAsync(client, cancellationToken);
                 int count = containers.Count;
                 _engineProblem = null;
                 _state = EngineState.Connected;
@@ -260,7 +261,8 @@ internal sealed class DockerView : IAsyncDisposable
         return containers;
     }
 
-    private async Task ApplyAsync(DockerClient client, EngineEvent engineEvent, CancellationToken cancellationToken)
+    private async Task ApplyAsync(
+        DockerClient client, EngineEvent engineEvent, CancellationToken cancellationToken)
     {
         ContainerSnapshot? snapshot = engineEvent.Kind == EngineEventKind.Destroyed
             ? null
@@ -269,11 +271,13 @@ internal sealed class DockerView : IAsyncDisposable
     }
 
     /// <summary>Inspects one container; null when it no longer exists.</summary>
-    private static async Task<ContainerSnapshot?> InspectAsync(DockerClient client, string id, CancellationToken cancellationToken)
+    private static async Task<ContainerSnapshot?> InspectAsync(
+        DockerClient client, string id, CancellationToken cancellationToken)
     {
         try
         {
-            ContainerInspectResponse inspect = await client.Containers.InspectContainerAsync(id, cancellationToken);
+            ContainerInspectResponse inspect =
+                await client.Containers.InspectContainerAsync(id, cancellationToken);
             return ContainerSnapshot.FromInspect(inspect);
         }
         catch (DockerContainerNotFoundException)
