@@ -316,11 +316,16 @@ run_idle() {
     if json="$(timeout 150 python3 "$here/idle_hold.py" --pid "$pid" --relay-port "$port" \
         --backend-port "$idle_port" --connections "$IDLE_CONNECTIONS" 2>"$work/idle.err")"; then
         echo "  idle: $json" >&2
-        kib="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["kib_per_connection"])' "$json")"
-        count="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["connections"])' "$json")"
-        record "$peer" idle_kib "$rep" "$kib"
-        if [[ $count -lt $IDLE_CONNECTIONS ]]; then
-            note "$peer" "held only $count of $IDLE_CONNECTIONS idle connections"
+        read -r kib count alive < <(python3 -c 'import json,sys; r=json.loads(sys.argv[1])
+print(r["kib_per_connection"], r["connections"], r["relay_alive"])' "$json")
+        if [[ $alive != True ]]; then
+            note "$peer" "exited after $count idle connections: $(tail -n1 "$work/$peer-$port.log" |
+                sed -E 's/^[0-9/]+ [0-9:]+ //')"
+        else
+            record "$peer" idle_kib "$rep" "$kib"
+            if [[ $count -lt $IDLE_CONNECTIONS ]]; then
+                note "$peer" "held only $count of $IDLE_CONNECTIONS idle connections within 60 s"
+            fi
         fi
     else
         cat "$work/idle.err" >&2 || true

@@ -5,7 +5,9 @@ Listens as the backend, opens N connections through the relay, exchanges one sma
 each (so every relay has had traffic on the connection before it goes idle), then holds them
 all idle and compares the relay's memory with what it used before the first connection.
 
-Prints one line of JSON: {"connections": established, "kib_per_connection": growth / N, ...}.
+Prints one line of JSON: {"connections": established, "kib_per_connection": growth / N, ...};
+kib_per_connection is null when the relay exited during the test (docker-proxy does when it runs
+out of descriptors).
 Exit status 0 also when fewer connections could be made than asked for (that is a result);
 non-zero only when not a single connection could be made.
 """
@@ -82,11 +84,11 @@ class Backend:
             writer.close()
 
 
-async def open_one(host, port, semaphore, deadline):
+async def open_one(host, port, semaphore, deadline, relay_pid):
     async with semaphore:
         # A relay with a short listen backlog (socat: 5) drops SYNs under a burst; retry until the
-        # overall deadline instead of giving up on the first timeout.
-        while time.monotonic() < deadline:
+        # overall deadline instead of giving up on the first timeout, unless the relay is gone.
+        while time.monotonic() < deadline and os.path.exists(f"/proc/{relay_pid}"):
             try:
                 reader, writer = await asyncio.wait_for(
                     asyncio.open_connection(host, port), timeout=5)
@@ -110,13 +112,14 @@ async def run(args):
     deadline = started + args.timeout
     semaphore = asyncio.Semaphore(args.parallel)
     writers = await asyncio.gather(*(
-        open_one("127.0.0.1", args.relay_port, semaphore, deadline)
+        open_one("127.0.0.1", args.relay_port, semaphore, deadline, args.pid)
         for _ in range(args.connections)))
     held = [w for w in writers if w is not None]
     connect_seconds = time.monotonic() - started
 
     await asyncio.sleep(args.settle)
     after, processes = relay_memory_kib(args.pid)
+    relay_alive = os.path.exists(f"/proc/{args.pid}")
 
     result = {
         "asked": args.connections,
@@ -126,7 +129,9 @@ async def run(args):
         "after_kib": after,
         "relay_processes": processes,
         "connect_seconds": round(connect_seconds, 2),
-        "kib_per_connection": round((after - before) / len(held), 2) if held else None,
+        "relay_alive": relay_alive,
+        "kib_per_connection":
+            round((after - before) / len(held), 2) if held and relay_alive else None,
     }
     print(json.dumps(result), flush=True)
 
