@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using TcpRelay.Configuration;
+
+namespace TcpRelay.Listening;
+
+/// <summary>
+/// A bound listening socket and its accept loop. The loop survives every error while the
+/// listener is open: descriptor exhaustion (EMFILE/ENFILE) is logged once per burst and backed
+/// off, anything else is logged and retried.
+/// </summary>
+public sealed class RouteListener : IAsyncDisposable
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly string _route;
+    private readonly ListenConfig _config;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _socket;
+    private Task _acceptLoop = Task.CompletedTask;
+
+    /// <summary>Creates an unbound listener for a route.</summary>
+    public RouteListener(string route, ListenConfig config, ILogger logger, TimeProvider? timeProvider = null)
+    {
+        _route = route;
+        _config = config;
+        _logger = logger;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The bound endpoint (the real port when 0 was configured).</summary>
+    public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
+
+    /// <summary>Binds and listens. Throws <see cref="SocketException"/> when the endpoint is unavailable.</summary>
+    public void Bind()
+    {
+        IPEndPoint endPoint = _config.EndPoint;
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                socket.DualMode = !_config.IPv6Only;
+            }
+
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, _config.ReuseAddress);
+            if (_config.ReusePort)
+            {
+                SocketReusePort.Enable(socket);
+            }
+
+            socket.Bind(endPoint);
+            socket.Listen(_config.Backlog);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        _socket = socket;
+    }
+
+    /// <summary>
+    /// Starts accepting; each accepted socket is handed to <paramref name="onAccepted"/>, which
+    /// must not block. With <see cref="ListenConfig.Fork"/> false, the listener closes after
+    /// the first connection.
+    /// </summary>
+    public void Start(Action<Socket> onAccepted)
+    {
+        Socket socket = _socket ?? throw new InvalidOperationException("Bind before Start.");
+        _acceptLoop = AcceptLoopAsync(socket, onAccepted, _stopping.Token);
+    }
+
+    /// <summary>Stops accepting and closes the listening socket. Live connections are not touched.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _socket?.Dispose();
+        await _acceptLoop;
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(Socket socket, Action<Socket> onAccepted, CancellationToken stopping)
+    {
+        TimeSpan backoff = MinBackoff;
+        bool exhausted = false;
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await socket.AcceptAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (IsDescriptorExhaustion(e.SocketErrorCode))
+            {
+                if (!exhausted)
+                {
+                    ListenerLog.DescriptorsExhausted(_logger, _route, LocalEndPoint, MaxBackoff.TotalSeconds);
+                    exhausted = true;
+                }
+
+                backoff = await BackOffAsync(backoff, stopping);
+                continue;
+            }
+            catch (Exception e) when (e is SocketException or InvalidOperationException)
+            {
+                ListenerLog.AcceptFailed(_logger, _route, LocalEndPoint, e);
+                backoff = await BackOffAsync(backoff, stopping);
+                continue;
+            }
+
+            if (exhausted)
+            {
+                ListenerLog.DescriptorsRecovered(_logger, _route, LocalEndPoint);
+                exhausted = false;
+            }
+
+            backoff = MinBackoff;
+            onAccepted(accepted);
+            if (!_config.Fork)
+            {
+                socket.Dispose();
+                return;
+            }
+        }
+    }
+
+    private async Task<TimeSpan> BackOffAsync(TimeSpan backoff, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(backoff, _time, stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop condition ends it.
+        }
+
+        return TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+    }
+
+    private static bool IsDescriptorExhaustion(SocketError error) =>
+        error is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable;
+}

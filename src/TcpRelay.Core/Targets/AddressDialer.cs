@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using TcpRelay.Configuration;
+
+namespace TcpRelay.Targets;
+
+/// <summary>Dials a fixed address. IP literals are parsed once; names are resolved on every dial.</summary>
+internal sealed class AddressDialer : ITargetDialer
+{
+    private readonly AddressTarget _target;
+    private readonly ConnectionOptions _options;
+    private readonly IPEndPoint? _literal;
+    private readonly IPEndPoint? _localBind;
+
+    public AddressDialer(AddressTarget target, ConnectionOptions options)
+    {
+        _target = target;
+        _options = options;
+        if (IPAddress.TryParse(target.Host, out IPAddress? address))
+        {
+            _literal = new IPEndPoint(address, target.Port);
+        }
+
+        if (target.BindAddress is not null || target.SourcePort is not null)
+        {
+            IPAddress local = target.BindAddress ?? (_literal?.AddressFamily == AddressFamily.InterNetworkV6
+                ? IPAddress.IPv6Any
+                : IPAddress.Any);
+            _localBind = new IPEndPoint(local, target.SourcePort ?? 0);
+        }
+
+        CurrentTarget = target.Describe();
+    }
+
+    public string CurrentTarget { get; }
+
+    public async ValueTask<Socket> ConnectAsync(CancellationToken cancellationToken)
+    {
+        IPEndPoint remote = _literal ?? await ResolveAsync(cancellationToken);
+        return await TcpConnector.ConnectAsync(remote, _options, _localBind, cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async ValueTask<IPEndPoint> ResolveAsync(CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await Dns.GetHostAddressesAsync(
+                _target.Host, _target.Family ?? AddressFamily.Unspecified, cancellationToken);
+        }
+        catch (SocketException e)
+        {
+            throw new TargetDialException(
+                DialFailure.Unresolved, $"cannot resolve {_target.Host}: {e.Message}", e);
+        }
+
+        foreach (IPAddress address in addresses)
+        {
+            if (_localBind is null || address.AddressFamily == _localBind.AddressFamily)
+            {
+                return new IPEndPoint(address, _target.Port);
+            }
+        }
+
+        throw new TargetDialException(DialFailure.Unresolved, $"{_target.Host} has no usable address");
+    }
+}
