@@ -143,12 +143,40 @@ for peer in $peers; do
 done
 
 # ---- tcprelay: a Release build of the executable, run in its socat-style form ----------------
+release_build() {
+    echo "Building $1 (Release)..." >&2
+    dotnet build "$repo/$2" -c Release -nologo -v quiet -o "$work/$1-bin" >"$work/$1-build.log" 2>&1 ||
+        { cat "$work/$1-build.log" >&2; exit 1; }
+}
+
+# tcprelay_command LISTEN TARGET: the command line that relays LISTEN to TARGET on loopback.
+tcprelay_form=executable
+tcprelay_command() {
+    if [[ $tcprelay_form == executable ]]; then
+        echo "$tcprelay_bin" "TCP-LISTEN:$1,bind=$host,fork,reuseaddr" "TCP:$host:$2"
+    else
+        echo "$work/host-bin/TcpRelay.Benchmarks" host "$host:$1" "$host:$2"
+    fi
+}
+
 tcprelay_bin="${TCPRELAY_BIN:-}"
-if [[ " $peers " == *" tcprelay "* && -z "$tcprelay_bin" ]]; then
-    echo "Building tcprelay (Release)..." >&2
-    dotnet build "$repo/src/TcpRelay/TcpRelay.csproj" -c Release -nologo -v quiet \
-        -o "$work/tcprelay-bin" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-    tcprelay_bin="$work/tcprelay-bin/tcprelay"
+if [[ " $peers " == *" tcprelay "* ]]; then
+    if [[ -z "$tcprelay_bin" ]]; then
+        release_build tcprelay src/TcpRelay/TcpRelay.csproj
+        tcprelay_bin="$work/tcprelay-bin/tcprelay"
+    fi
+    # Until the executable understands the socat-style form, measure the same relay library
+    # through the benchmarks' host command (one RelayServer route, as the executable would run).
+    probe_port=$((port_base + 99))
+    start_bg tcprelay-probe $(tcprelay_command "$probe_port" "$port_base")
+    if wait_listen "$probe_port" "$bg_pid"; then
+        stop_pid "$bg_pid"
+    else
+        stop_pid "$bg_pid"
+        tcprelay_form=library-host
+        release_build host benchmarks/TcpRelay.Benchmarks/TcpRelay.Benchmarks.csproj
+        echo "tcprelay has no socat-style form yet; measuring the library through a host" >&2
+    fi
 fi
 
 # ---- backends, started once and shared by every peer ----------------------------------------
@@ -184,8 +212,8 @@ start_peer() {
     case "$peer" in
         direct) return 0 ;;
         tcprelay)
-            start_bg "$peer-$listen" "$tcprelay_bin" \
-                "TCP-LISTEN:$listen,bind=$host,fork,reuseaddr" "TCP:$host:$target" ;;
+            # shellcheck disable=SC2046 # the command's words are paths and addresses only
+            start_bg "$peer-$listen" $(tcprelay_command "$listen" "$target") ;;
         socat)
             # socat's listen backlog stays at its default of 5, as users run it.
             start_bg "$peer-$listen" socat "TCP-LISTEN:$listen,bind=$host,fork,reuseaddr" \
@@ -384,7 +412,12 @@ done
     echo "serving a $(stat -c %s "$work/www/index.html")-byte file; new conn/s with 'Connection: close'."
     echo "Idle: $IDLE_CONNECTIONS connections, each after one 15-byte echo, relay memory growth per connection"
     echo "(VmRSS; PSS summed over the processes for relays that fork). socat keeps its default listen"
-    echo "backlog of 5. tcprelay: Release build, socat-style command line."
+    if [[ $tcprelay_form == executable ]]; then
+        echo "backlog of 5. tcprelay: Release build, socat-style command line."
+    else
+        echo "backlog of 5. tcprelay: Release build of the relay library (RelayServer, one route) run by"
+        echo "\`TcpRelay.Benchmarks host\`, because the executable has no socat-style form yet."
+    fi
     echo
     python3 "$here/summarize.py" "$results"
     echo
