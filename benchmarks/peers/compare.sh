@@ -9,8 +9,9 @@
 #   --short        CI mode: 1 repetition, 2 s per load run, 1,000 idle connections (~2-3 min)
 #   --peers LIST   subset of: direct tcprelay socat haproxy haproxy-splice nginx docker-proxy rinetd pen
 #   --out FILE     also write the table (with its header) to FILE
-# Environment: REPEATS, DURATION (s), IDLE_CONNECTIONS, WRK_CONNECTIONS override the mode's values;
-#   TCPRELAY_BIN uses an existing tcprelay executable instead of building a Release one.
+# Environment: REPEATS, DURATION (s), IDLE_CONNECTIONS, IDLE_TIMEOUT (s to open them) and
+#   WRK_CONNECTIONS override the mode's values; TCPRELAY_BIN uses an existing tcprelay executable
+#   instead of building a Release one.
 #
 # Exits non-zero only when a benchmark cannot run (a tool is missing, a backend or relay does not
 # start, or tcprelay fails to relay); slow numbers never fail it.
@@ -27,7 +28,7 @@ while [[ $# -gt 0 ]]; do
         --short) mode=short ;;
         --peers) peers="${2//,/ }"; shift ;;
         --out) out="$2"; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -37,9 +38,9 @@ done
 if [[ $mode == short ]]; then
     : "${REPEATS:=1}" "${DURATION:=2}" "${IDLE_CONNECTIONS:=1000}"
 else
-    : "${REPEATS:=3}" "${DURATION:=4}" "${IDLE_CONNECTIONS:=9000}"
+    : "${REPEATS:=3}" "${DURATION:=3}" "${IDLE_CONNECTIONS:=9000}"
 fi
-: "${WRK_CONNECTIONS:=32}"
+: "${WRK_CONNECTIONS:=32}" "${IDLE_TIMEOUT:=45}"
 
 # Fixed loopback ports, below Linux's ephemeral range (32768-60999): a listener inside it can find
 # its port taken by an outgoing connection of an earlier test. Backends: 31001 iperf3, 31002 HTTP
@@ -182,6 +183,7 @@ fi
 # ---- backends, started once and shared by every peer ----------------------------------------
 mkdir -p "$work/www"
 printf 'tcprelay benchmark: a small static response body.\n' >"$work/www/index.html"
+body_size="$(stat -c %s "$work/www/index.html")"
 cat >"$work/backend-nginx.conf" <<EOF
 user root;
 worker_processes 1;
@@ -342,7 +344,8 @@ run_http() {
 run_idle() {
     local peer="$1" rep="$2" port="$3" pid="$4" json kib count
     if json="$(timeout 150 python3 "$here/idle_hold.py" --pid "$pid" --relay-port "$port" \
-        --backend-port "$idle_port" --connections "$IDLE_CONNECTIONS" 2>"$work/idle.err")"; then
+        --backend-port "$idle_port" --connections "$IDLE_CONNECTIONS" --timeout "$IDLE_TIMEOUT" \
+        2>"$work/idle.err")"; then
         echo "  idle: $json" >&2
         read -r kib count alive < <(python3 -c 'import json,sys; r=json.loads(sys.argv[1])
 print(r["kib_per_connection"], r["connections"], r["relay_alive"])' "$json")
@@ -352,7 +355,7 @@ print(r["kib_per_connection"], r["connections"], r["relay_alive"])' "$json")
         else
             record "$peer" idle_kib "$rep" "$kib"
             if [[ $count -lt $IDLE_CONNECTIONS ]]; then
-                note "$peer" "held only $count of $IDLE_CONNECTIONS idle connections within 60 s"
+                note "$peer" "held only $count of $IDLE_CONNECTIONS idle connections within $IDLE_TIMEOUT s"
             fi
         fi
     else
@@ -402,23 +405,29 @@ for ((rep = 1; rep <= REPEATS; rep++)); do
 done
 
 {
-    echo "### Relays compared on loopback ($mode mode, $(date -u '+%Y-%m-%d %H:%M UTC'))"
-    echo
-    echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
-    echo "$(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r). The $(nproc) cores are shared by the"
-    echo "load generator, the relay and the backend, so every number includes their contention."
-    echo "Medians of $REPEATS repetition(s); in parentheses the ratio to direct (for p99, above 1 is slower)."
-    echo "Bulk: iperf3 -t $DURATION. Requests: wrk -t1 -c$WRK_CONNECTIONS -d${DURATION}s against nginx"
-    echo "serving a $(stat -c %s "$work/www/index.html")-byte file; new conn/s with 'Connection: close'."
-    echo "Idle: $IDLE_CONNECTIONS connections, each after one 15-byte echo, relay memory growth per connection"
-    echo "(VmRSS; PSS summed over the processes for relays that fork). socat keeps its default listen"
-    if [[ $tcprelay_form == executable ]]; then
-        echo "backlog of 5. tcprelay: Release build, socat-style command line."
+    tcprelay_how=""
+    if [[ " $peers " != *" tcprelay "* ]]; then
+        :
+    elif [[ $tcprelay_form == executable ]]; then
+        tcprelay_how="tcprelay: Release build, socat-style command line."
     else
-        echo "backlog of 5. tcprelay: Release build of the relay library (RelayServer, one route) run by"
-        echo "\`TcpRelay.Benchmarks host\`, because the executable has no socat-style form yet."
+        tcprelay_how="tcprelay: Release build of the relay library (RelayServer, one route)
+run by \`TcpRelay.Benchmarks host\`, because the executable has no socat-style form yet."
     fi
-    echo
+    cat <<EOF
+### Relays compared on loopback ($mode mode, $(date -u '+%Y-%m-%d %H:%M UTC'))
+
+Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), \
+$(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r).
+The $(nproc) cores are shared by the load generator, the relay and the backend, so every number
+includes their contention. Medians of $REPEATS repetition(s); in parentheses the ratio to
+direct (for p99, above 1 is slower). Bulk: iperf3 -t $DURATION. Requests: wrk -t1
+-c$WRK_CONNECTIONS -d${DURATION}s against nginx serving a $body_size-byte file; new conn/s
+with 'Connection: close'. Idle: $IDLE_CONNECTIONS connections, each after one 15-byte echo;
+relay memory growth per connection (VmRSS; PSS summed over the processes for relays that fork).
+socat keeps its default listen backlog of 5. $tcprelay_how
+
+EOF
     python3 "$here/summarize.py" "$results"
     echo
     echo "Run time: $((SECONDS - begin)) s."

@@ -19,7 +19,8 @@ public sealed class AllocatedPerMiBColumn : CustomColumn
             return null;
         }
 
-        double perMiB = allocated.Value / (BulkParameters.BytesPerOperation(benchmarkCase) / (1024.0 * 1024.0));
+        double mebibytes = BulkParameters.BytesPerOperation(benchmarkCase) / (1024.0 * 1024.0);
+        double perMiB = allocated.Value / mebibytes;
         return perMiB.ToString("F1", CultureInfo.InvariantCulture) + " B";
     }
 }

@@ -44,7 +44,7 @@ internal sealed class LoopbackRelay : IAsyncDisposable
         {
             await server.StartAsync(config, CancellationToken.None);
             IPEndPoint bound = server.Routes[0].Listen
-                ?? throw new InvalidOperationException("The relay started but reports no listening endpoint.");
+                ?? throw new InvalidOperationException("The relay started but reports no endpoint.");
             return new LoopbackRelay(server, bound);
         }
         catch

@@ -16,7 +16,7 @@ internal static class RelayHostCommand
             || !IPEndPoint.TryParse(args[0], out IPEndPoint? listen)
             || !IPEndPoint.TryParse(args[1], out IPEndPoint? target))
         {
-            await Console.Error.WriteLineAsync("usage: TcpRelay.Benchmarks host LISTEN_IP:PORT TARGET_IP:PORT");
+            await Console.Error.WriteLineAsync("usage: TcpRelay.Benchmarks host LISTEN:PORT TARGET:PORT");
             return 2;
         }
 
@@ -28,7 +28,8 @@ internal static class RelayHostCommand
         }
 
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using PosixSignalRegistration interrupt =
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         await using LoopbackRelay relay = await LoopbackRelay.StartAsync(listen, target);
         await Console.Out.WriteLineAsync($"relaying {relay.EndPoint} -> {target}; SIGTERM stops");
         await stop.Task;

@@ -31,7 +31,10 @@ internal static class SocketExtensions
     /// <summary>Opens a loopback connection with Nagle off, as the relay does on both sides.</summary>
     public static async ValueTask<Socket> ConnectAsync(System.Net.IPEndPoint endPoint)
     {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+        {
+            NoDelay = true,
+        };
         try
         {
             await socket.ConnectAsync(endPoint);
