@@ -20,7 +20,7 @@ internal static class CommandDispatcher
                 ["run", .. var rest] => await RunServiceAsync(ServiceArguments.Parse("run", rest), stderr),
                 ["check", .. var rest] => CheckCommand.Run(ServiceArguments.Parse("check", rest), stdout, stderr),
                 ["doctor", ..] => NotAvailable(stderr, "doctor"),
-                ["status", ..] => NotAvailable(stderr, "status"),
+                ["status", .. var rest] => await StatusCommand.RunAsync(rest, stdout, stderr),
                 ["--version" or "-V"] => Print(stdout, Usage.Version),
                 ["-h" or "--help" or "help"] => Print(stdout, Usage.Text),
                 _ => await RunSocatAsync(args, stdout),
@@ -47,7 +47,7 @@ internal static class CommandDispatcher
         }
 
         return await RelayHost.RunAsync(
-            new RelayHostSettings(config, path, Verbosity.ToLogLevel(arguments.Verbosity)));
+            new RelayHostSettings(config, path, Verbosity.ToLogLevel(arguments.Verbosity), ConfigFile: path));
     }
 
     private static async Task<int> RunSocatAsync(string[] args, TextWriter stdout)

@@ -17,10 +17,15 @@ internal static class RelayServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<ITargetDialerFactory, AddressDialerFactory>();
+        services.AddDockerTargets(settings.Config);
 
         services.AddSingleton<RelayServer>();
-        services.AddHostedService<HangupSignalHandler>();
         services.AddHostedService<RelayHostedService>();
+
+        // After the relay: they read the running server's configuration and routes.
+        services.AddHostedService<ReloadService>();
+        services.AddHostedService<MetricsEndpoint>();
+        services.AddHostedService<StatusEndpoint>();
         return services;
     }
 }

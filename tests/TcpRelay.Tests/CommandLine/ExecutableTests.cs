@@ -140,7 +140,6 @@ public sealed class ExecutableTests
 
     [Theory]
     [InlineData("doctor")]
-    [InlineData("status")]
     public async Task CommandsNotInThisBuildExitTwo(string command)
     {
         (int exitCode, TcpRelayProcess relay) = await TcpRelayProcess.RunAsync(command);
