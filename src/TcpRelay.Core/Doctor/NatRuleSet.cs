@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace TcpRelay.Doctor;
+
+/// <summary>
+/// Every DNAT rule of this network namespace, gathered once per doctor run from iptables (both
+/// backends) and native nftables, with a note for each source that could not be read.
+/// </summary>
+internal sealed record NatRuleSet(IReadOnlyList<NatRule> Rules, IReadOnlyList<string> Read, IReadOnlyList<string> Problems)
+{
+    public static async Task<NatRuleSet> ReadAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task<ToolResult> iptables = ToolRunner.RunAsync("iptables-save", ["-t", "nat"], timeout, cancellationToken);
+        Task<ToolResult> legacy = ToolRunner.RunAsync(
+            "iptables-legacy-save", ["-t", "nat"], timeout, cancellationToken);
+        Task<ToolResult> nft = ToolRunner.RunAsync("nft", ["-j", "list", "ruleset"], timeout, cancellationToken);
+        await Task.WhenAll(iptables, legacy, nft);
+
+        var rules = new List<NatRule>();
+        var read = new List<string>();
+        var problems = new List<string>();
+        Collect(await iptables, "iptables-save", text => IptablesSaveParser.Parse(text, "iptables-save"));
+        Collect(await legacy, "iptables-legacy-save", text => IptablesSaveParser.Parse(text, "iptables-legacy-save"));
+        Collect(await nft, "nft", NftRulesetParser.Parse);
+
+        // A missing legacy tool is normal on a host that only has the nf_tables backend.
+        if (read.Count == 0 && problems.Count == 0)
+        {
+            problems.Add("neither iptables-save nor nft is installed");
+        }
+
+        return new NatRuleSet(rules, read, problems);
+
+        void Collect(ToolResult result, string tool, Func<string, IReadOnlyList<NatRule>> parse)
+        {
+            if (result.Missing)
+            {
+                return;
+            }
+
+            if (!result.Succeeded)
+            {
+                problems.Add(result.Problem!);
+                return;
+            }
+
+            try
+            {
+                rules.AddRange(parse(result.Output));
+                read.Add(tool);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException
+                or FormatException or IndexOutOfRangeException)
+            {
+                problems.Add($"cannot read the output of {tool}: {e.Message}");
+            }
+        }
+    }
+}
