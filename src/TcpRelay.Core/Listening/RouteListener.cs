@@ -21,6 +21,7 @@ public sealed class RouteListener : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
+    private IPEndPoint? _boundEndPoint;
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Creates an unbound listener for a route.</summary>
@@ -33,7 +34,8 @@ public sealed class RouteListener : IAsyncDisposable
     }
 
     /// <summary>The bound endpoint (the real port when 0 was configured).</summary>
-    public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
+    /// <remarks>Kept from <see cref="Bind"/>: the socket itself is closed after a single-connection accept.</remarks>
+    public IPEndPoint? LocalEndPoint => _boundEndPoint;
 
     /// <summary>Binds and listens. Throws <see cref="SocketException"/> when the endpoint is unavailable.</summary>
     public void Bind()
@@ -63,6 +65,7 @@ public sealed class RouteListener : IAsyncDisposable
         }
 
         _socket = socket;
+        _boundEndPoint = socket.LocalEndPoint as IPEndPoint;
     }
 
     /// <summary>

@@ -23,8 +23,8 @@ internal static class SocatListenAddress
         }
 
         IPAddress? bind = null;
-        var defaults = new ListenConfig { EndPoint = new IPEndPoint(IPAddress.Any, port) };
-        var listen = defaults;
+        // As socat: without "fork", one connection is relayed and then the program exits.
+        var listen = new ListenConfig { EndPoint = new IPEndPoint(IPAddress.Any, port), Fork = false };
         var admission = new AdmissionConfig();
         var allow = new List<IPNetwork>();
         foreach (SocatOption option in address.Options)

@@ -41,13 +41,13 @@ internal sealed class JsonObjectReader
             if (!known.Contains(property.Name))
             {
                 string? closest = NameSuggestion.Closest(property.Name, known);
-                errors.Add(childPath, closest is null
+                errors.AddOnly(childPath, closest is null
                     ? $"unknown property '{property.Name}' in {what}"
                     : $"unknown property '{property.Name}' in {what}; did you mean '{closest}'?");
             }
             else if (!reader._values.TryAdd(property.Name, property.Value))
             {
-                errors.Add(childPath, $"'{property.Name}' appears more than once in {what}");
+                errors.AddOnly(childPath, $"'{property.Name}' appears more than once in {what}");
             }
         }
 

@@ -20,7 +20,7 @@ internal static class RoutesReader
             string routePath = JsonPath.Child(path, property.Name);
             if (!seen.Add(property.Name))
             {
-                errors.Add(routePath, $"route '{property.Name}' is defined more than once");
+                errors.AddOnly(routePath, $"route '{property.Name}' is defined more than once");
                 continue;
             }
 

@@ -52,6 +52,7 @@ internal static class TargetReader
 
         if (foreign)
         {
+            errors.Suppress(path);
             return Placeholder;
         }
 
