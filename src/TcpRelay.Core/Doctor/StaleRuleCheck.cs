@@ -14,8 +14,13 @@ internal static class StaleRuleCheck
     public static IReadOnlyList<Finding> Run(NatRuleSet ruleSet, RuleExpectation expected)
     {
         var findings = new List<Finding>();
-        string current = expected.Current.Count == 0 ? "unknown" : string.Join(", ", expected.Current);
-        string where = expected.IsContainer ? $"{expected.TargetName} is at {current}" : $"the target is {current}";
+        string current = string.Join(", ", expected.Current);
+        string where = (expected.IsContainer, expected.Current.Count) switch
+        {
+            (true, 0) => $"{expected.TargetName} has no address now",
+            (true, _) => $"{expected.TargetName} is at {current}",
+            _ => $"the target is {current}",
+        };
         var reported = new HashSet<NatRule>();
 
         foreach (NatRule rule in ruleSet.Rules.Where(r => r.MatchesPort(expected.ListenPort)))

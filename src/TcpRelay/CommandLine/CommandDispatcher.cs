@@ -19,7 +19,7 @@ internal static class CommandDispatcher
                 [] => Fail(stderr, "no arguments", showUsage: true),
                 ["run", .. var rest] => await RunServiceAsync(ServiceArguments.Parse("run", rest), stderr),
                 ["check", .. var rest] => CheckCommand.Run(ServiceArguments.Parse("check", rest), stdout, stderr),
-                ["doctor", ..] => NotAvailable(stderr, "doctor"),
+                ["doctor", .. var rest] => await DoctorCommand.RunAsync(rest, stdout, stderr, CancellationToken.None),
                 ["status", ..] => NotAvailable(stderr, "status"),
                 ["--version" or "-V"] => Print(stdout, Usage.Version),
                 ["-h" or "--help" or "help"] => Print(stdout, Usage.Text),
