@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace TcpRelay.Doctor;
+
+/// <summary>
+/// One doctor scenario in the Docker test bed: a network and a web container of its own, a
+/// relay.json with one route to it, and undo steps for every rule, route and process it adds to
+/// the test bed's network namespace (which is this test process's own namespace).
+/// </summary>
+internal sealed class DoctorBed : IAsyncDisposable
+{
+    private readonly string _dockerHost;
+    private readonly string _image;
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+    private readonly List<Func<Task>> _undo = [];
+    private readonly string _folder;
+
+    private DoctorBed(string dockerHost, string image)
+    {
+        _dockerHost = dockerHost;
+        _image = image;
+        _folder = Directory.CreateTempSubdirectory("tcprelay-doctor-").FullName;
+        ListenPort = FreePort();
+    }
+
+    public const int WebPort = 8080;
+
+    public string Network => "doctor-net-" + _suffix;
+
+    public string Container => "doctor-web-" + _suffix;
+
+    public int ListenPort { get; }
+
+    public IPAddress Address { get; private set; } = IPAddress.None;
+
+    public string ConfigPath => Path.Combine(_folder, "relay.json");
+
+    /// <summary>Starts the container on a network whose subnet Docker picks from the test bed's pool.</summary>
+    public static async Task<DoctorBed> StartAsync()
+    {
+        string dockerHost = Requires.DockerTestbed();
+        Requires.Root();
+        var bed = new DoctorBed(dockerHost, Environment.GetEnvironmentVariable("TCPRELAY_TESTBED_IMAGE")
+            ?? "tcprelay-test/busybox:1");
+        await bed.DockerAsync("network", "create", bed.Network);
+        bed._undo.Add(() => bed.DockerAsync("network", "rm", bed.Network));
+        await bed.RunWebAsync();
+        await bed.WriteConfigAsync();
+        return bed;
+    }
+
+    /// <summary>Runs the real executable, as an operator would.</summary>
+    public async Task<DoctorRun> DoctorAsync()
+    {
+        string executable = Path.Combine(AppContext.BaseDirectory, "tcprelay");
+        (int textCode, string text, string textError) = await ProcessRunner.RunAsync(
+            executable, ["doctor", "--config", ConfigPath]);
+        (int jsonCode, string json, _) = await ProcessRunner.RunAsync(
+            executable, ["doctor", "--config", ConfigPath, "--json"]);
+        return new DoctorRun(textCode, text + textError, jsonCode, JsonDocument.Parse(json));
+    }
+
+    /// <summary>Removes the container and starts a new one: it comes back at another address.</summary>
+    public async Task RecreateAsync()
+    {
+        await DockerAsync("rm", "-f", Container);
+        // Holding the old address makes sure the new container cannot get it back.
+        string blocker = "doctor-blocker-" + _suffix;
+        await DockerAsync("run", "-d", "--name", blocker, "--network", Network, _image, "sleep", "300");
+        _undo.Add(() => DockerAsync("rm", "-f", blocker));
+        await RunWebAsync();
+    }
+
+    public Task StopAsync() => DockerAsync("stop", "-t", "0", Container);
+
+    /// <summary>Adds a NAT rule in the test namespace and removes it when the bed is disposed.</summary>
+    public async Task AddNatRuleAsync(params string[] rule)
+    {
+        await ProcessRunner.CheckedAsync("iptables", ["-t", "nat", "-A", .. rule]);
+        _undo.Add(() => ProcessRunner.CheckedAsync("iptables", ["-t", "nat", "-D", .. rule]));
+    }
+
+    /// <summary>
+    /// A blackhole for the container's own address: the bridge's connected route still covers its
+    /// subnet, so the more specific /32 is the one the kernel uses.
+    /// </summary>
+    public async Task BlackholeContainerAsync()
+    {
+        string route = $"{Address}/32";
+        await ProcessRunner.CheckedAsync("ip", "route", "add", "blackhole", route);
+        _undo.Add(() => ProcessRunner.CheckedAsync("ip", "route", "del", "blackhole", route));
+    }
+
+    /// <summary>Another program (socat) listening on the route's listen port.</summary>
+    public async Task<int> HoldListenPortAsync()
+    {
+        var start = new ProcessStartInfo("socat")
+        {
+            ArgumentList = { $"TCP-LISTEN:{ListenPort},bind=127.0.0.1,reuseaddr", "STDIO" },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        Process socat = Process.Start(start)!;
+        _undo.Add(async () =>
+        {
+            socat.Kill();
+            await socat.WaitForExitAsync();
+            socat.Dispose();
+        });
+        for (int i = 0; i < 100 && !IsListening(ListenPort); i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(IsListening(ListenPort), "socat did not start listening");
+        return socat.Id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DockerAsync("rm", "-f", Container).ContinueWith(_ => { }, TaskScheduler.Default);
+        for (int i = _undo.Count - 1; i >= 0; i--)
+        {
+            await _undo[i]().ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task RunWebAsync()
+    {
+        await DockerAsync("run", "-d", "--name", Container, "--network", Network, _image,
+            "httpd", "-f", "-p", WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-h", "/www");
+        string address = await DockerAsync(
+            "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", Container);
+        Address = IPAddress.Parse(address);
+    }
+
+    private async Task WriteConfigAsync()
+    {
+        string json = $$"""
+            {
+              "docker": { "host": "{{_dockerHost}}" },
+              "routes": {
+                "web": {
+                  "listen": "127.0.0.1:{{ListenPort}}",
+                  "target": { "container": "{{Container}}", "port": {{WebPort}}, "network": "{{Network}}" }
+                }
+              }
+            }
+            """;
+        await File.WriteAllTextAsync(ConfigPath, json);
+    }
+
+    private Task<string> DockerAsync(params string[] arguments) =>
+        ProcessRunner.CheckedAsync("docker", ["-H", _dockerHost, .. arguments]);
+
+    // Asks the kernel's table rather than connecting: socat serves one connection, then exits.
+    private static bool IsListening(int port) => SocketTable.ReadListening().Any(s => s.EndPoint.Port == port);
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
