@@ -28,6 +28,8 @@ internal sealed class DoctorBed : IAsyncDisposable
 
     public const int WebPort = 8080;
 
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
     public string Network => "doctor-net-" + _suffix;
 
     public string Container => "doctor-web-" + _suffix;
@@ -56,11 +58,10 @@ internal sealed class DoctorBed : IAsyncDisposable
     public async Task<DoctorRun> DoctorAsync()
     {
         string executable = Path.Combine(AppContext.BaseDirectory, "tcprelay");
-        (int textCode, string text, string textError) = await ProcessRunner.RunAsync(
-            executable, ["doctor", "--config", ConfigPath]);
-        (int jsonCode, string json, _) = await ProcessRunner.RunAsync(
-            executable, ["doctor", "--config", ConfigPath, "--json"]);
-        return new DoctorRun(textCode, text + textError, jsonCode, JsonDocument.Parse(json));
+        ToolResult text = await ToolRunner.RunAsync(executable, ["doctor", "--config", ConfigPath], Limit, default);
+        ToolResult json = await ToolRunner.RunAsync(
+            executable, ["doctor", "--config", ConfigPath, "--json"], Limit, default);
+        return new DoctorRun(text.ExitCode, text.Output + text.Error, json.ExitCode, JsonDocument.Parse(json.Output));
     }
 
     /// <summary>Removes the container and starts a new one: it comes back at another address.</summary>
@@ -79,8 +80,8 @@ internal sealed class DoctorBed : IAsyncDisposable
     /// <summary>Adds a NAT rule in the test namespace and removes it when the bed is disposed.</summary>
     public async Task AddNatRuleAsync(params string[] rule)
     {
-        await ProcessRunner.CheckedAsync("iptables", ["-t", "nat", "-A", .. rule]);
-        _undo.Add(() => ProcessRunner.CheckedAsync("iptables", ["-t", "nat", "-D", .. rule]));
+        await CheckedAsync("iptables", ["-t", "nat", "-A", .. rule]);
+        _undo.Add(() => CheckedAsync("iptables", ["-t", "nat", "-D", .. rule]));
     }
 
     /// <summary>
@@ -90,8 +91,8 @@ internal sealed class DoctorBed : IAsyncDisposable
     public async Task BlackholeContainerAsync()
     {
         string route = $"{Address}/32";
-        await ProcessRunner.CheckedAsync("ip", "route", "add", "blackhole", route);
-        _undo.Add(() => ProcessRunner.CheckedAsync("ip", "route", "del", "blackhole", route));
+        await CheckedAsync("ip", "route", "add", "blackhole", route);
+        _undo.Add(() => CheckedAsync("ip", "route", "del", "blackhole", route));
     }
 
     /// <summary>Another program (socat) listening on the route's listen port.</summary>
@@ -156,8 +157,16 @@ internal sealed class DoctorBed : IAsyncDisposable
         await File.WriteAllTextAsync(ConfigPath, json);
     }
 
+    /// <summary>Runs a command that must succeed; returns its trimmed output.</summary>
+    private static async Task<string> CheckedAsync(string tool, params string[] arguments)
+    {
+        ToolResult result = await ToolRunner.RunAsync(tool, arguments, Limit, default);
+        Assert.True(result.Succeeded, $"{result.Command}: {result.Problem}");
+        return result.Output.Trim();
+    }
+
     private Task<string> DockerAsync(params string[] arguments) =>
-        ProcessRunner.CheckedAsync("docker", ["-H", _dockerHost, .. arguments]);
+        CheckedAsync("docker", ["-H", _dockerHost, .. arguments]);
 
     // Asks the kernel's table rather than connecting: socat serves one connection, then exits.
     private static bool IsListening(int port) => SocketTable.ReadListening().Any(s => s.EndPoint.Port == port);

@@ -13,8 +13,7 @@ public sealed class DoctorCommandTests
 
         DoctorRun run = await bed.DoctorAsync();
 
-        Assert.Equal(0, run.TextExitCode);
-        Assert.Equal(0, run.JsonExitCode);
+        run.AssertExitCode(0);
         Assert.Equal(
             ["listener", "docker", "container", "routing", "rules", "reach-host", "reach-inside"],
             run.Findings.Select(f => f.Check));
@@ -40,8 +39,7 @@ public sealed class DoctorCommandTests
 
         string expected = $"DNAT for :{bed.ListenPort} points to {old}:{DoctorBed.WebPort}, "
             + $"container {bed.Container} is at {bed.Address}";
-        Assert.Equal(2, run.TextExitCode);
-        Assert.Equal(2, run.JsonExitCode);
+        run.AssertExitCode(2);
         Assert.Equal("failure", run.StatusOf("rules"));
         Assert.Equal(expected, run.SummaryOf("rules"));
         Assert.Contains("FAIL  rules        " + expected, run.Text, StringComparison.Ordinal);
@@ -58,8 +56,7 @@ public sealed class DoctorCommandTests
 
         DoctorRun run = await bed.DoctorAsync();
 
-        Assert.Equal(2, run.TextExitCode);
-        Assert.Equal(2, run.JsonExitCode);
+        run.AssertExitCode(2);
         Assert.Equal("failure", run.StatusOf("routing"));
         Assert.Equal(
             $"the host drops traffic to {bed.Address}: the route 'blackhole {bed.Address}'",
@@ -79,8 +76,7 @@ public sealed class DoctorCommandTests
 
         DoctorRun run = await bed.DoctorAsync();
 
-        Assert.Equal(2, run.TextExitCode);
-        Assert.Equal(2, run.JsonExitCode);
+        run.AssertExitCode(2);
         Assert.Equal("failure", run.StatusOf("container"));
         Assert.Matches($"^container {bed.Container} \\([0-9a-f]{{12}}\\) is exited$", run.SummaryOf("container"));
         Assert.Contains($"fix:  docker start {bed.Container}", run.Text, StringComparison.Ordinal);
@@ -96,8 +92,7 @@ public sealed class DoctorCommandTests
 
         DoctorRun run = await bed.DoctorAsync();
 
-        Assert.Equal(2, run.TextExitCode);
-        Assert.Equal(2, run.JsonExitCode);
+        run.AssertExitCode(2);
         Assert.Equal("failure", run.StatusOf("listener"));
         Assert.Equal($"127.0.0.1:{bed.ListenPort} is held by socat (pid {pid})", run.SummaryOf("listener"));
         Assert.Contains($"fix:  stop socat (kill {pid})", run.Text, StringComparison.Ordinal);

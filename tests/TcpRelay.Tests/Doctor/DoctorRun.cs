@@ -14,6 +14,14 @@ internal sealed record DoctorRun(int TextExitCode, string Text, int JsonExitCode
             f.GetProperty("summary").GetString()!)),
     ];
 
+    /// <summary>Both runs ended with <paramref name="exitCode"/> and the JSON says the same.</summary>
+    public void AssertExitCode(int exitCode)
+    {
+        Assert.Equal(exitCode, TextExitCode);
+        Assert.Equal(exitCode, JsonExitCode);
+        Assert.Equal(exitCode, Json.RootElement.GetProperty("exitCode").GetInt32());
+    }
+
     public string StatusOf(string check) => Findings.First(f => f.Check == check).Status;
 
     public string SummaryOf(string check) => Findings.First(f => f.Check == check).Summary;
