@@ -8,7 +8,7 @@ namespace TcpRelay.Docker;
 
 /// <summary>
 /// One question to the engine, answered now: its version, the containers named, and every
-/// container address. The relay's DockerView follows the engine continuously; the
+/// container address. The relay's <see cref="DockerView"/> follows the engine continuously; the
 /// doctor needs a single current answer within a time limit, and no events stream.
 /// </summary>
 internal static class DockerProbe
