@@ -26,12 +26,12 @@ internal static class TextReportWriter
                 {
                     if (finding.Evidence is not null)
                     {
-                        writer.WriteLine($"{"",20}seen: {finding.Evidence}");
+                        writer.WriteLine($"{"",21}seen: {finding.Evidence}");
                     }
 
                     if (finding.Fix is not null)
                     {
-                        writer.WriteLine($"{"",20}fix:  {finding.Fix}");
+                        writer.WriteLine($"{"",21}fix:  {finding.Fix}");
                     }
                 }
             }

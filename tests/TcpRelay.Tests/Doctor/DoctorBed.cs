@@ -96,29 +96,51 @@ internal sealed class DoctorBed : IAsyncDisposable
     }
 
     /// <summary>Another program (socat) listening on the route's listen port.</summary>
-    public async Task<int> HoldListenPortAsync()
+    public Task<int> HoldListenPortAsync() =>
+        StartListeningProcessAsync("socat", $"TCP-LISTEN:{ListenPort},bind=127.0.0.1,reuseaddr", "STDIO");
+
+    /// <summary>
+    /// The relay itself on the route's listen port. It dials the container's address directly:
+    /// the listener check looks only at who holds the port.
+    /// </summary>
+    public async Task<int> StartRelayAsync()
     {
-        var start = new ProcessStartInfo("socat")
+        string path = Path.Combine(_folder, "relay-address.json");
+        await File.WriteAllTextAsync(path, $$"""
+            { "routes": { "web": { "listen": "127.0.0.1:{{ListenPort}}", "target": { "address": "{{Address}}:{{WebPort}}" } } } }
+            """);
+        return await StartListeningProcessAsync(Path.Combine(AppContext.BaseDirectory, "tcprelay"), "run", "--config", path);
+    }
+
+    /// <summary>Starts a process, waits until the listen port is bound, and stops it (by pid) on dispose.</summary>
+    private async Task<int> StartListeningProcessAsync(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file)
         {
-            ArgumentList = { $"TCP-LISTEN:{ListenPort},bind=127.0.0.1,reuseaddr", "STDIO" },
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
+            RedirectStandardError = true,
             UseShellExecute = false,
         };
-        Process socat = Process.Start(start)!;
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process = Process.Start(start)!;
         _undo.Add(async () =>
         {
-            socat.Kill();
-            await socat.WaitForExitAsync();
-            socat.Dispose();
+            process.Kill();
+            await process.WaitForExitAsync();
+            process.Dispose();
         });
-        for (int i = 0; i < 100 && !IsListening(ListenPort); i++)
+        for (int i = 0; i < 500 && !IsListening(ListenPort) && !process.HasExited; i++)
         {
             await Task.Delay(20);
         }
 
-        Assert.True(IsListening(ListenPort), "socat did not start listening");
-        return socat.Id;
+        Assert.True(IsListening(ListenPort), $"{file} did not start listening on {ListenPort}");
+        return process.Id;
     }
 
     public async ValueTask DisposeAsync()

@@ -98,4 +98,19 @@ public sealed class DoctorCommandTests
         Assert.Contains($"fix:  stop socat (kill {pid})", run.Text, StringComparison.Ordinal);
         Assert.All(run.Findings.Where(f => f.Check != "listener"), f => Assert.Equal("ok", f.Status));
     }
+
+    [Fact]
+    public async Task AListenPortHeldByTheRunningRelayIsOk()
+    {
+        await using DoctorBed bed = await DoctorBed.StartAsync();
+        int pid = await bed.StartRelayAsync();
+
+        DoctorRun run = await bed.DoctorAsync();
+
+        run.AssertExitCode(0);
+        Assert.Equal(
+            $"127.0.0.1:{bed.ListenPort} is held by tcprelay (pid {pid}): the relay is running",
+            run.SummaryOf("listener"));
+        Assert.All(run.Findings, f => Assert.Equal("ok", f.Status));
+    }
 }
