@@ -28,7 +28,8 @@ internal static class DockerProbe
                 version = await probe.System.GetVersionAsync(limit.Token);
             }
 
-            Version? api = DockerApiVersion.Choose(version.APIVersion, version.MinAPIVersion, out string? problem);
+            Version? api = DockerApiVersion.Choose(
+                version.APIVersion, version.MinAPIVersion, out string? problem);
             if (api is null)
             {
                 return Failed(endpoint, problem!, version);
@@ -43,7 +44,8 @@ internal static class DockerProbe
                 containers[reference] = await InspectAsync(client, reference, limit.Token);
             }
 
-            return new EngineProbe(endpoint, null, version.Version, version.APIVersion, api, containers, Addresses(all));
+            return new EngineProbe(
+                endpoint, null, version.Version, version.APIVersion, api, containers, Addresses(all));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

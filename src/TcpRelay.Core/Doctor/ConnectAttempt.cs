@@ -19,7 +19,9 @@ internal sealed record ConnectAttempt(bool Connected, bool Attempted, TimeSpan E
 
     public bool TimedOut { get; init; }
 
-    /// <summary>Connects from this process's namespace, or from a socket made inside <paramref name="netns"/>.</summary>
+    /// <summary>
+    /// Connects from this process's namespace, or from a socket made inside <paramref name="netns"/>.
+    /// </summary>
     public static async Task<ConnectAttempt> RunAsync(
         IPEndPoint remote, string? netns, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -39,7 +41,8 @@ internal sealed record ConnectAttempt(bool Connected, bool Attempted, TimeSpan E
         long started = Stopwatch.GetTimestamp();
         try
         {
-            using Socket connected = await TcpConnector.ConnectAsync(socket, remote, options, cancellationToken);
+            using Socket connected = await TcpConnector.ConnectAsync(
+                socket, remote, options, cancellationToken);
             return new ConnectAttempt(true, true, Stopwatch.GetElapsedTime(started), "connected");
         }
         catch (TargetDialException e)

@@ -24,7 +24,8 @@ internal static class ContainerCheck
         if (!probe.Containers.TryGetValue(name, out ContainerSnapshot? c) || c is null)
         {
             return (Finding.Failure(Name, $"no container named {name}",
-                fix: "docker ps -a shows what exists; start or create it, or correct \"container\" in relay.json"),
+                fix: "docker ps -a shows what exists; start or create it, "
+                    + "or correct \"container\" in relay.json"),
                 null, 0);
         }
 
@@ -78,5 +79,7 @@ internal static class ContainerCheck
 
     private static string Networks(ContainerSnapshot c) => "networks: " + (c.Networks.Count == 0
         ? "none"
-        : string.Join(", ", c.Networks.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => $"{n.Key}={n.Value}")));
+        : string.Join(", ", c.Networks
+            .OrderBy(n => n.Key, StringComparer.Ordinal)
+            .Select(n => $"{n.Key}={n.Value}")));
 }

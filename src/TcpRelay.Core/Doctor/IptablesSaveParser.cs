@@ -60,7 +60,8 @@ internal static class IptablesSaveParser
             }
         }
 
-        if (!dnat || destination is null || !TryParseDestination(destination, out IPAddress? address, out int? port))
+        if (!dnat || destination is null
+            || !TryParseDestination(destination, out IPAddress? address, out int? port))
         {
             return null;
         }
@@ -76,7 +77,9 @@ internal static class IptablesSaveParser
         if (int.TryParse(bounds[0], NumberStyles.None, CultureInfo.InvariantCulture, out int low))
         {
             int high = bounds.Length > 1
-                && int.TryParse(bounds[1], NumberStyles.None, CultureInfo.InvariantCulture, out int h) ? h : low;
+                && int.TryParse(bounds[1], NumberStyles.None, CultureInfo.InvariantCulture, out int h)
+                    ? h
+                    : low;
             yield return new PortRange(low, high);
         }
     }

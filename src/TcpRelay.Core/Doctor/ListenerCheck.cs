@@ -69,7 +69,8 @@ internal static class ListenerCheck
         using var socket = new Socket(listen.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, listen.ReuseAddress);
+            socket.SetSocketOption(
+                SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, listen.ReuseAddress);
             if (listen.EndPoint.AddressFamily == AddressFamily.InterNetworkV6)
             {
                 socket.DualMode = !listen.IPv6Only;

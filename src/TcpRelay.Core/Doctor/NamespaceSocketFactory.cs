@@ -58,7 +58,9 @@ internal static partial class NamespaceSocketFactory
         if (SetNs(handle, CloneNewNet) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            string reason = errno == 1 ? "operation not permitted (needs root: CAP_SYS_ADMIN)" : Marshal.GetPInvokeErrorMessage(errno);
+            string reason = errno == 1
+                ? "operation not permitted (needs root: CAP_SYS_ADMIN)"
+                : Marshal.GetPInvokeErrorMessage(errno);
             throw new UnauthorizedAccessException($"cannot enter {what}: {reason}");
         }
     }

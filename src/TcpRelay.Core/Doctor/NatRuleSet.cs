@@ -6,21 +6,22 @@ namespace TcpRelay.Doctor;
 /// Every DNAT rule of this network namespace, gathered once per doctor run from iptables (both
 /// backends) and native nftables, with a note for each source that could not be read.
 /// </summary>
-internal sealed record NatRuleSet(IReadOnlyList<NatRule> Rules, IReadOnlyList<string> Read, IReadOnlyList<string> Problems)
+internal sealed record NatRuleSet(
+    IReadOnlyList<NatRule> Rules, IReadOnlyList<string> Read, IReadOnlyList<string> Problems)
 {
     public static async Task<NatRuleSet> ReadAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        Task<ToolResult> iptables = ToolRunner.RunAsync("iptables-save", ["-t", "nat"], timeout, cancellationToken);
-        Task<ToolResult> legacy = ToolRunner.RunAsync(
-            "iptables-legacy-save", ["-t", "nat"], timeout, cancellationToken);
-        Task<ToolResult> nft = ToolRunner.RunAsync("nft", ["-j", "list", "ruleset"], timeout, cancellationToken);
+        Task<ToolResult> iptables = Run("iptables-save", "-t", "nat");
+        Task<ToolResult> legacy = Run("iptables-legacy-save", "-t", "nat");
+        Task<ToolResult> nft = Run("nft", "-j", "list", "ruleset");
         await Task.WhenAll(iptables, legacy, nft);
 
         var rules = new List<NatRule>();
         var read = new List<string>();
         var problems = new List<string>();
         Collect(await iptables, "iptables-save", text => IptablesSaveParser.Parse(text, "iptables-save"));
-        Collect(await legacy, "iptables-legacy-save", text => IptablesSaveParser.Parse(text, "iptables-legacy-save"));
+        Collect(await legacy, "iptables-legacy-save",
+            text => IptablesSaveParser.Parse(text, "iptables-legacy-save"));
         Collect(await nft, "nft", NftRulesetParser.Parse);
 
         // A missing legacy tool is normal on a host that only has the nf_tables backend.
@@ -30,6 +31,9 @@ internal sealed record NatRuleSet(IReadOnlyList<NatRule> Rules, IReadOnlyList<st
         }
 
         return new NatRuleSet(rules, read, problems);
+
+        Task<ToolResult> Run(string tool, params string[] arguments) =>
+            ToolRunner.RunAsync(tool, arguments, timeout, cancellationToken);
 
         void Collect(ToolResult result, string tool, Func<string, IReadOnlyList<NatRule>> parse)
         {

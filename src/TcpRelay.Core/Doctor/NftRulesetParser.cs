@@ -90,7 +90,8 @@ internal static class NftRulesetParser
         match.TryGetProperty("left", out JsonElement left)
         && left.TryGetProperty("payload", out JsonElement payload)
         && payload.TryGetProperty("field", out JsonElement field) && field.GetString() == "dport"
-        && payload.TryGetProperty("protocol", out JsonElement protocol) && protocol.GetString() is "tcp" or "th";
+        && payload.TryGetProperty("protocol", out JsonElement protocol)
+        && protocol.GetString() is "tcp" or "th";
 
     /// <summary>A port, a range, or a set of either.</summary>
     private static IEnumerable<PortRange> ReadPorts(JsonElement value)
@@ -99,7 +100,8 @@ internal static class NftRulesetParser
         {
             yield return PortRange.Single(value.GetInt32());
         }
-        else if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("range", out JsonElement range))
+        else if (value.ValueKind == JsonValueKind.Object
+            && value.TryGetProperty("range", out JsonElement range))
         {
             yield return new PortRange(range[0].GetInt32(), range[1].GetInt32());
         }

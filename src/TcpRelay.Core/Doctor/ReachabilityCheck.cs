@@ -62,19 +62,22 @@ internal static class ReachabilityCheck
         {
             return Finding.Failure(
                 HostName,
-                $"{line}; the service answers {where}, so the path from the host is broken (see routing, rules)",
+                $"{line}; the service answers {where}, "
+                    + "so the path from the host is broken (see routing, rules)",
                 fix: "fix the route or rule named above, or set \"via\": \"namespace\" on the target");
         }
 
         if (inside is { Attempted: true })
         {
-            return Finding.Failure(HostName, $"{line}; the service does not answer {where} either (see {InsideName})");
+            return Finding.Failure(
+                HostName, $"{line}; the service does not answer {where} either (see {InsideName})");
         }
 
         return Finding.Failure(HostName, line, fix: "check that the service runs and listens on that port");
     }
 
-    public static Finding JudgeInside(IPEndPoint remote, string where, ConnectAttempt inside, ConnectAttempt? host)
+    public static Finding JudgeInside(
+        IPEndPoint remote, string where, ConnectAttempt inside, ConnectAttempt? host)
     {
         if (!inside.Attempted)
         {

@@ -15,10 +15,12 @@ internal sealed class RouteDoctor(RelayConfig config, DoctorTimeouts? timeouts =
 {
     private readonly DoctorTimeouts _timeouts = timeouts ?? new DoctorTimeouts();
 
-    public async Task<DoctorReport> ExamineAsync(IReadOnlyList<RouteConfig> routes, CancellationToken cancellationToken)
+    public async Task<DoctorReport> ExamineAsync(
+        IReadOnlyList<RouteConfig> routes, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
-        string[] containers = [.. routes.Select(r => r.Target).OfType<ContainerTarget>().Select(t => t.Container)];
+        string[] containers =
+            [.. routes.Select(r => r.Target).OfType<ContainerTarget>().Select(t => t.Container)];
         Task<EngineProbe>? engine = containers.Length == 0
             ? null
             : DockerProbe.RunAsync(config.Docker, containers, _timeouts.Docker, cancellationToken);
@@ -32,7 +34,10 @@ internal sealed class RouteDoctor(RelayConfig config, DoctorTimeouts? timeouts =
     }
 
     private async Task<RouteDiagnosis> ExamineAsync(
-        RouteConfig route, Task<EngineProbe>? engine, Task<NatRuleSet>? rules, CancellationToken cancellationToken)
+        RouteConfig route,
+        Task<EngineProbe>? engine,
+        Task<NatRuleSet>? rules,
+        CancellationToken cancellationToken)
     {
         // Reading /proc/*/fd of every process is synchronous file work: keep it off the caller.
         Task<Finding> listener = Task.Run(() => ListenerCheck.Run(route.Listen), cancellationToken);
@@ -43,8 +48,8 @@ internal sealed class RouteDoctor(RelayConfig config, DoctorTimeouts? timeouts =
             NamespaceTarget n => await ExamineNamespaceAsync(n, cancellationToken),
             _ => [Finding.Warning("target", $"no checks for {route.Target.Describe()}")],
         };
-        return new RouteDiagnosis(route.Name, ListenerCheck.Format(route.Listen.EndPoint), route.Target.Describe(),
-            [await listener, .. target]);
+        string listen = ListenerCheck.Format(route.Listen.EndPoint);
+        return new RouteDiagnosis(route.Name, listen, route.Target.Describe(), [await listener, .. target]);
     }
 
     private async Task<IReadOnlyList<Finding>> ExamineContainerAsync(
@@ -62,7 +67,9 @@ internal sealed class RouteDoctor(RelayConfig config, DoctorTimeouts? timeouts =
         if (address is not null && pid > 0)
         {
             var remote = new IPEndPoint(address, target.Port);
-            IPEndPoint inside = target.Via == TargetVia.Namespace && IPAddress.TryParse(target.NamespaceHost, out IPAddress? h)
+            // In namespace mode the relay dials NamespaceHost inside the container; otherwise the
+            // container's own address, which is also where the host connects.
+            IPEndPoint inside = !bridge && IPAddress.TryParse(target.NamespaceHost, out IPAddress? h)
                 ? new IPEndPoint(h, target.Port)
                 : remote;
             string netns = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net";
@@ -97,20 +104,26 @@ internal sealed class RouteDoctor(RelayConfig config, DoctorTimeouts? timeouts =
         {
             addresses = await ResolveAsync(target, cancellationToken);
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is SocketException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            string reason = e is SocketException ? e.Message : $"no answer within {_timeouts.Resolve.TotalSeconds:0.#} s";
+            string reason = e is SocketException
+                ? e.Message
+                : $"no answer within {_timeouts.Resolve.TotalSeconds:0.#} s";
             return [Finding.Failure("resolve", $"cannot resolve {target.Host}: {reason}",
                 fix: "check the name, or give an IP address")];
         }
 
         IPAddress address = addresses[0];
-        Task<Finding> routing = RoutingCheck.RunAsync(address, isContainer: false, _timeouts.Tool, cancellationToken);
+        Task<Finding> routing = RoutingCheck.RunAsync(
+            address, isContainer: false, _timeouts.Tool, cancellationToken);
         Task<IReadOnlyList<Finding>> reach = ReachabilityCheck.RunAsync(
-            new IPEndPoint(address, target.Port), null, hostPathUsed: true, _timeouts.Connect, cancellationToken);
+            new IPEndPoint(address, target.Port), null, hostPathUsed: true, _timeouts.Connect,
+            cancellationToken);
         var findings = new List<Finding> { await routing };
         findings.AddRange(StaleRuleCheck.Run(await rules, new RuleExpectation(
-            route.Listen.EndPoint.Port, target.Port, addresses, "the target", false, new HashSet<IPAddress>())));
+            route.Listen.EndPoint.Port, target.Port, addresses, "the target", false,
+            new HashSet<IPAddress>())));
         findings.AddRange(await reach);
         return findings;
     }
@@ -126,12 +139,16 @@ internal sealed class RouteDoctor(RelayConfig config, DoctorTimeouts? timeouts =
 
         if (!IPAddress.TryParse(target.Host, out IPAddress? host))
         {
-            return [Finding.Warning(ReachabilityCheck.InsideName, $"{target.Host} is a name; only addresses are tested")];
+            return [Finding.Warning(
+                ReachabilityCheck.InsideName, $"{target.Host} is a name; only addresses are tested")];
         }
 
         return await ReachabilityCheck.RunAsync(
-            null, (target.Netns, new IPEndPoint(host, target.Port), $"inside {target.Netns}"), hostPathUsed: false,
-            _timeouts.Connect, cancellationToken);
+            null,
+            (target.Netns, new IPEndPoint(host, target.Port), $"inside {target.Netns}"),
+            hostPathUsed: false,
+            _timeouts.Connect,
+            cancellationToken);
     }
 
     private async Task<IPAddress[]> ResolveAsync(AddressTarget target, CancellationToken cancellationToken)

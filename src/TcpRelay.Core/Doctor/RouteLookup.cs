@@ -10,7 +10,9 @@ namespace TcpRelay.Doctor;
 /// </summary>
 internal sealed record RouteLookup
 {
-    /// <summary>unicast, local, or the kind of route that drops: blackhole, unreachable, prohibit, throw.</summary>
+    /// <summary>
+    /// unicast, local, or the kind of route that drops: blackhole, unreachable, prohibit, throw.
+    /// </summary>
     public string Type { get; init; } = "unicast";
 
     public string? Device { get; init; }
@@ -22,7 +24,10 @@ internal sealed record RouteLookup
     /// <summary>The kernel's answer when it refused the lookup ("No route to host").</summary>
     public string? Refusal { get; init; }
 
-    /// <summary>The most specific blackhole/unreachable/prohibit route covering the address, as <c>ip</c> prints it.</summary>
+    /// <summary>
+    /// The most specific blackhole/unreachable/prohibit route covering the address, as <c>ip</c>
+    /// prints it.
+    /// </summary>
     public string? DropRoute { get; init; }
 
     private static readonly string[] DropTypes = ["blackhole", "unreachable", "prohibit", "throw"];

@@ -31,7 +31,8 @@ internal static class RoutingCheck
 
         string refusal = get.Error.Replace("RTNETLINK answers: ", "", StringComparison.Ordinal).Trim();
         ToolResult match = await ToolRunner.RunAsync(
-            "ip", ["-j", "route", "show", "table", "all", "match", address.ToString()], timeout, cancellationToken);
+            "ip", ["-j", "route", "show", "table", "all", "match", address.ToString()], timeout,
+            cancellationToken);
         string? dropRoute = match.Succeeded ? RouteLookup.FindDropRoute(match.Output) : null;
         return Judge(address, new RouteLookup
         {
@@ -45,7 +46,8 @@ internal static class RoutingCheck
     {
         string evidence = route.Refusal is null
             ? $"ip route get {address}: {Describe(route)}"
-            : $"ip route get {address}: {route.Refusal}" + (route.DropRoute is null ? "" : $"; route: {route.DropRoute}");
+            : $"ip route get {address}: {route.Refusal}"
+                + (route.DropRoute is null ? "" : $"; route: {route.DropRoute}");
         switch (route.Type)
         {
             case "local":
@@ -60,7 +62,9 @@ internal static class RoutingCheck
             case "unicast":
                 return Finding.Ok(Name, $"{address} is reached {Describe(route)}", evidence);
             case "blackhole" or "unreachable" or "prohibit" or "throw":
-                string what = route.DropRoute is null ? $"a {route.Type} route" : $"the route '{route.DropRoute}'";
+                string what = route.DropRoute is null
+                    ? $"a {route.Type} route"
+                    : $"the route '{route.DropRoute}'";
                 return Finding.Failure(
                     Name, $"the host drops traffic to {address}: {what}", evidence,
                     route.DropRoute is null
@@ -77,7 +81,9 @@ internal static class RoutingCheck
 
     private static string Describe(RouteLookup route)
     {
-        string text = route.Gateway is null ? $"directly on {route.Device}" : $"via {route.Gateway} on {route.Device}";
+        string text = route.Gateway is null
+            ? $"directly on {route.Device}"
+            : $"via {route.Gateway} on {route.Device}";
         return route.Source is null ? text : $"{text} (source {route.Source})";
     }
 }

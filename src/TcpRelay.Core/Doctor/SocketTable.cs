@@ -54,7 +54,8 @@ internal static class SocketTable
         endPoint = null!;
         int colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0 || (colon != 8 && colon != 32)
-            || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int port))
+            || !int.TryParse(
+                text.AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int port))
         {
             return false;
         }

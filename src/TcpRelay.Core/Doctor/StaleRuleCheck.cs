@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace TcpRelay.Doctor;
 
 /// <summary>
@@ -27,12 +25,13 @@ internal static class StaleRuleCheck
         {
             reported.Add(rule);
             string to = Destination(rule, expected.ListenPort);
-            string port = ":" + expected.ListenPort.ToString(CultureInfo.InvariantCulture);
+            string port = $":{expected.ListenPort}";
             if (PointsAtTarget(rule, expected.ListenPort, expected))
             {
                 findings.Add(Finding.Warning(
                     Name, $"DNAT for {port} sends connections to {to} directly, past the relay",
-                    Evidence(rule), $"remove it if the relay should see these connections: {rule.DeleteCommand}"));
+                    Evidence(rule),
+                    $"remove it if the relay should see these connections: {rule.DeleteCommand}"));
             }
             else
             {
@@ -44,7 +43,9 @@ internal static class StaleRuleCheck
 
         if (expected.IsContainer)
         {
-            foreach (NatRule rule in ruleSet.Rules.Where(r => !reported.Contains(r) && IsStaleForContainer(r, expected)))
+            IEnumerable<NatRule> stale = ruleSet.Rules.Where(
+                r => !reported.Contains(r) && IsStaleForContainer(r, expected));
+            foreach (NatRule rule in stale)
             {
                 findings.Add(Finding.Warning(
                     Name,
@@ -64,9 +65,9 @@ internal static class StaleRuleCheck
         {
             findings.Add(Finding.Ok(
                 Name,
-                $"no NAT rule diverts :{expected.ListenPort.ToString(CultureInfo.InvariantCulture)}"
-                    + (expected.IsContainer ? $" or points :{expected.TargetPort.ToString(CultureInfo.InvariantCulture)} elsewhere" : ""),
-                $"read {string.Join(", ", ruleSet.Read)}: {ruleSet.Rules.Count.ToString(CultureInfo.InvariantCulture)} DNAT rules"));
+                $"no NAT rule diverts :{expected.ListenPort}"
+                    + (expected.IsContainer ? $" or points :{expected.TargetPort} elsewhere" : ""),
+                $"read {string.Join(", ", ruleSet.Read)}: {ruleSet.Rules.Count} DNAT rules"));
         }
 
         return findings;
@@ -84,11 +85,10 @@ internal static class StaleRuleCheck
         && expected.Current.All(a => a.AddressFamily == rule.ToAddress.AddressFamily);
 
     private static string Destination(NatRule rule, int port) =>
-        $"{rule.ToAddress}:{rule.DestinationPort(port).ToString(CultureInfo.InvariantCulture)}";
+        $"{rule.ToAddress}:{rule.DestinationPort(port)}";
 
-    private static string Ports(NatRule rule) => string.Join(",", rule.Ports.Select(p => p.Low == p.High
-        ? p.Low.ToString(CultureInfo.InvariantCulture)
-        : $"{p.Low.ToString(CultureInfo.InvariantCulture)}-{p.High.ToString(CultureInfo.InvariantCulture)}"));
+    private static string Ports(NatRule rule) =>
+        string.Join(",", rule.Ports.Select(p => p.Low == p.High ? $"{p.Low}" : $"{p.Low}-{p.High}"));
 
     private static string Evidence(NatRule rule) => $"{rule.Source}: {rule.Text}";
 }

@@ -69,7 +69,8 @@ internal static class ToolRunner
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
-            return new ToolResult(command, -1, "", "", $"{tool} gave no answer within {timeout.TotalSeconds:0.#} s");
+            return new ToolResult(
+                command, -1, "", "", $"{tool} gave no answer within {timeout.TotalSeconds:0.#} s");
         }
     }
 

@@ -26,7 +26,7 @@ internal sealed record DoctorArguments(string? ConfigPath, bool Json, IReadOnlyL
             else if (arg.StartsWith('-'))
             {
                 throw new CommandLineException(
-                    $"doctor: unknown option '{arg}'; usage: tcprelay doctor [--config PATH] [--json] [ROUTE...]");
+                    $"unknown option '{arg}'; usage: tcprelay doctor [--config PATH] [--json] [ROUTE...]");
             }
             else
             {

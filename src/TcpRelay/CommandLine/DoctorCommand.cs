@@ -1,3 +1,4 @@
+using System.Text;
 using TcpRelay.Configuration;
 using TcpRelay.Doctor;
 
@@ -51,7 +52,7 @@ internal static class DoctorCommand
         {
             using var buffer = new MemoryStream();
             JsonReportWriter.Write(buffer, report);
-            await stdout.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            await stdout.WriteLineAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         }
         else
         {

@@ -7,7 +7,8 @@ public sealed class IptablesSaveParserTests
     [Fact]
     public void ReadsEveryDnatRuleOfTheNatTable()
     {
-        IReadOnlyList<NatRule> rules = IptablesSaveParser.Parse(Captured.Read("iptables-save-nft.txt"), "iptables-save");
+        IReadOnlyList<NatRule> rules =
+            IptablesSaveParser.Parse(Captured.Read("iptables-save-nft.txt"), "iptables-save");
 
         Assert.Equal(4, rules.Count);
         NatRule prerouting = rules[0];
@@ -16,7 +17,8 @@ public sealed class IptablesSaveParserTests
         Assert.Equal(IPAddress.Parse("198.18.77.3"), prerouting.ToAddress);
         Assert.Equal(8080, prerouting.ToPort);
         Assert.Equal(
-            "iptables -t nat -D PREROUTING -p tcp -m tcp --dport 9000 -j DNAT --to-destination 198.18.77.3:8080",
+            "iptables -t nat -D PREROUTING -p tcp -m tcp --dport 9000 "
+                + "-j DNAT --to-destination 198.18.77.3:8080",
             prerouting.DeleteCommand);
     }
 
@@ -48,7 +50,8 @@ public sealed class IptablesSaveParserTests
         NatRule rule = Assert.Single(
             IptablesSaveParser.Parse(Captured.Read("iptables-save-legacy.txt"), "iptables-legacy-save"));
 
-        Assert.StartsWith("iptables-legacy -t nat -D PREROUTING ", rule.DeleteCommand, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "iptables-legacy -t nat -D PREROUTING ", rule.DeleteCommand, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class ListenerCheckTests
     {
         int port = FreePort();
 
-        Finding finding = ListenerCheck.Run(new ListenConfig { EndPoint = new IPEndPoint(IPAddress.Loopback, port) });
+        Finding finding = ListenerCheck.Run(Loopback(port));
 
         Assert.Equal(FindingStatus.Ok, finding.Status);
         Assert.Equal($"127.0.0.1:{port} is free", finding.Summary);
@@ -24,7 +24,7 @@ public sealed class ListenerCheckTests
         holder.Start();
         int port = ((IPEndPoint)holder.LocalEndpoint).Port;
 
-        Finding finding = ListenerCheck.Run(new ListenConfig { EndPoint = new IPEndPoint(IPAddress.Loopback, port) });
+        Finding finding = ListenerCheck.Run(Loopback(port));
 
         Assert.Equal(FindingStatus.Failure, finding.Status);
         Assert.Contains($"(pid {Environment.ProcessId})", finding.Summary, StringComparison.Ordinal);
@@ -34,12 +34,15 @@ public sealed class ListenerCheckTests
     [Fact]
     public void ADualStackListenerHoldsTheIPv4Port()
     {
-        using var holder = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
+        using var holder = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp)
+        {
+            DualMode = true,
+        };
         holder.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
         holder.Listen();
         int port = ((IPEndPoint)holder.LocalEndPoint!).Port;
 
-        Finding finding = ListenerCheck.Run(new ListenConfig { EndPoint = new IPEndPoint(IPAddress.Loopback, port) });
+        Finding finding = ListenerCheck.Run(Loopback(port));
 
         Assert.Equal(FindingStatus.Failure, finding.Status);
     }
@@ -48,13 +51,19 @@ public sealed class ListenerCheckTests
     public void AnAddressThatIsNotOnThisHostFails()
     {
         // 198.18.255.254 is assigned to no interface here; binding it is refused locally.
-        var listen = new ListenConfig { EndPoint = new IPEndPoint(IPAddress.Parse("198.18.255.254"), FreePort()) };
+        var listen = new ListenConfig
+        {
+            EndPoint = new IPEndPoint(IPAddress.Parse("198.18.255.254"), FreePort()),
+        };
 
         Finding finding = ListenerCheck.Run(listen);
 
         Assert.Equal(FindingStatus.Failure, finding.Status);
         Assert.Equal("198.18.255.254 is not an address of this host", finding.Summary);
     }
+
+    private static ListenConfig Loopback(int port) =>
+        new() { EndPoint = new IPEndPoint(IPAddress.Loopback, port) };
 
     private static int FreePort()
     {

@@ -26,12 +26,18 @@ public sealed class RouteLookupTests
     [Fact]
     public void ARefusedLookupIsAFailureWithTheRouteToRemove()
     {
-        var route = new RouteLookup { Type = "blackhole", Refusal = "Invalid argument", DropRoute = "blackhole 198.18.77.3" };
+        var route = new RouteLookup
+        {
+            Type = "blackhole",
+            Refusal = "Invalid argument",
+            DropRoute = "blackhole 198.18.77.3",
+        };
 
         Finding finding = RoutingCheck.Judge(IPAddress.Parse("198.18.77.3"), route, isContainer: true);
 
         Assert.Equal(FindingStatus.Failure, finding.Status);
-        Assert.Equal("the host drops traffic to 198.18.77.3: the route 'blackhole 198.18.77.3'", finding.Summary);
+        Assert.Equal(
+            "the host drops traffic to 198.18.77.3: the route 'blackhole 198.18.77.3'", finding.Summary);
         Assert.Equal("remove it (ip route del blackhole 198.18.77.3) if nothing needs it", finding.Fix);
     }
 

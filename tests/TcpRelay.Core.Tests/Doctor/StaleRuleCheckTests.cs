@@ -5,7 +5,9 @@ namespace TcpRelay.Doctor;
 public sealed class StaleRuleCheckTests
 {
     private static readonly NatRuleSet Rules = new(
-        IptablesSaveParser.Parse(Captured.Read("iptables-save-nft.txt"), "iptables-save"), ["iptables-save"], []);
+        IptablesSaveParser.Parse(Captured.Read("iptables-save-nft.txt"), "iptables-save"),
+        ["iptables-save"],
+        []);
 
     [Fact]
     public void ADnatForTheListenPortToAnotherAddressFails()
@@ -17,7 +19,8 @@ public sealed class StaleRuleCheckTests
 
         Finding first = findings[0];
         Assert.Equal(FindingStatus.Failure, first.Status);
-        Assert.Equal("DNAT for :9000 points to 198.18.77.3:8080, container web is at 198.18.5.3", first.Summary);
+        Assert.Equal(
+            "DNAT for :9000 points to 198.18.77.3:8080, container web is at 198.18.5.3", first.Summary);
         Assert.Equal(2, findings.Count(f => f.Summary.StartsWith("DNAT for :9000 ", StringComparison.Ordinal)));
     }
 
@@ -37,7 +40,8 @@ public sealed class StaleRuleCheckTests
     public void RulesForOtherPortsAndOtherContainersAreNotReported()
     {
         var others = new HashSet<IPAddress> { IPAddress.Parse("198.18.77.5") };
-        var expected = new RuleExpectation(9100, 80, [IPAddress.Parse("198.18.5.3")], "container web", true, others);
+        var expected = new RuleExpectation(
+            9100, 80, [IPAddress.Parse("198.18.5.3")], "container web", true, others);
 
         Finding finding = Assert.Single(StaleRuleCheck.Run(Rules, expected));
 
@@ -53,7 +57,9 @@ public sealed class StaleRuleCheckTests
         Finding finding = Assert.Single(StaleRuleCheck.Run(Rules, expected));
 
         Assert.Equal(FindingStatus.Warning, finding.Status);
-        Assert.Equal("DNAT for :9002-9005 points to 198.18.77.5:80, container web is at 198.18.5.3", finding.Summary);
+        Assert.Equal(
+            "DNAT for :9002-9005 points to 198.18.77.5:80, container web is at 198.18.5.3",
+            finding.Summary);
     }
 
     [Fact]

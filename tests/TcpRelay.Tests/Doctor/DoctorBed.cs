@@ -58,10 +58,12 @@ internal sealed class DoctorBed : IAsyncDisposable
     public async Task<DoctorRun> DoctorAsync()
     {
         string executable = Path.Combine(AppContext.BaseDirectory, "tcprelay");
-        ToolResult text = await ToolRunner.RunAsync(executable, ["doctor", "--config", ConfigPath], Limit, default);
+        ToolResult text = await ToolRunner.RunAsync(
+            executable, ["doctor", "--config", ConfigPath], Limit, default);
         ToolResult json = await ToolRunner.RunAsync(
             executable, ["doctor", "--config", ConfigPath, "--json"], Limit, default);
-        return new DoctorRun(text.ExitCode, text.Output + text.Error, json.ExitCode, JsonDocument.Parse(json.Output));
+        return new DoctorRun(
+            text.ExitCode, text.Output + text.Error, json.ExitCode, JsonDocument.Parse(json.Output));
     }
 
     /// <summary>Removes the container and starts a new one: it comes back at another address.</summary>
@@ -107,12 +109,17 @@ internal sealed class DoctorBed : IAsyncDisposable
     {
         string path = Path.Combine(_folder, "relay-address.json");
         await File.WriteAllTextAsync(path, $$"""
-            { "routes": { "web": { "listen": "127.0.0.1:{{ListenPort}}", "target": { "address": "{{Address}}:{{WebPort}}" } } } }
+            { "routes": { "web": {
+              "listen": "127.0.0.1:{{ListenPort}}", "target": { "address": "{{Address}}:{{WebPort}}" }
+            } } }
             """);
-        return await StartListeningProcessAsync(Path.Combine(AppContext.BaseDirectory, "tcprelay"), "run", "--config", path);
+        return await StartListeningProcessAsync(
+            Path.Combine(AppContext.BaseDirectory, "tcprelay"), "run", "--config", path);
     }
 
-    /// <summary>Starts a process, waits until the listen port is bound, and stops it (by pid) on dispose.</summary>
+    /// <summary>
+    /// Starts a process, waits until the listen port is bound, and stops it (by pid) on dispose.
+    /// </summary>
     private async Task<int> StartListeningProcessAsync(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file)
@@ -157,7 +164,7 @@ internal sealed class DoctorBed : IAsyncDisposable
     private async Task RunWebAsync()
     {
         await DockerAsync("run", "-d", "--name", Container, "--network", Network, _image,
-            "httpd", "-f", "-p", WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-h", "/www");
+            "httpd", "-f", "-p", $"{WebPort}", "-h", "/www");
         string address = await DockerAsync(
             "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", Container);
         Address = IPAddress.Parse(address);

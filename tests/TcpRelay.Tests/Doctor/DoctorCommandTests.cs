@@ -19,7 +19,8 @@ public sealed class DoctorCommandTests
             run.Findings.Select(f => f.Check));
         Assert.All(run.Findings, f => Assert.Equal("ok", f.Status));
         Assert.Equal("ok", run.Json.RootElement.GetProperty("status").GetString());
-        Assert.Contains($"at {bed.Address} on {bed.Network}", run.SummaryOf("container"), StringComparison.Ordinal);
+        Assert.EndsWith(
+            $"at {bed.Address} on {bed.Network}", run.SummaryOf("container"), StringComparison.Ordinal);
         Assert.StartsWith("  ok    container ", run.LineOf("container"), StringComparison.Ordinal);
         Assert.DoesNotContain("\e[", run.Text, StringComparison.Ordinal);
     }
@@ -62,7 +63,8 @@ public sealed class DoctorCommandTests
             $"the host drops traffic to {bed.Address}: the route 'blackhole {bed.Address}'",
             run.SummaryOf("routing"));
         Assert.Equal("failure", run.StatusOf("reach-host"));
-        Assert.Contains("so the path from the host is broken", run.SummaryOf("reach-host"), StringComparison.Ordinal);
+        Assert.Contains(
+            "so the path from the host is broken", run.SummaryOf("reach-host"), StringComparison.Ordinal);
         Assert.Equal("ok", run.StatusOf("reach-inside"));
         Assert.StartsWith("  FAIL  routing ", run.LineOf("routing"), StringComparison.Ordinal);
         Assert.StartsWith("  ok    reach-inside ", run.LineOf("reach-inside"), StringComparison.Ordinal);
@@ -78,7 +80,8 @@ public sealed class DoctorCommandTests
 
         run.AssertExitCode(2);
         Assert.Equal("failure", run.StatusOf("container"));
-        Assert.Matches($"^container {bed.Container} \\([0-9a-f]{{12}}\\) is exited$", run.SummaryOf("container"));
+        Assert.Matches(
+            $"^container {bed.Container} \\([0-9a-f]{{12}}\\) is exited$", run.SummaryOf("container"));
         Assert.Contains($"fix:  docker start {bed.Container}", run.Text, StringComparison.Ordinal);
         Assert.Equal("ok", run.StatusOf("docker"));
         Assert.DoesNotContain(run.Findings, f => f.Check.StartsWith("reach", StringComparison.Ordinal));

@@ -28,6 +28,7 @@ internal sealed record DoctorRun(int TextExitCode, string Text, int JsonExitCode
 
     /// <summary>The text report's line for a check: "  FAIL  rules  DNAT for ...".</summary>
     public string LineOf(string check) =>
-        Text.Split('\n').FirstOrDefault(l => l.Length > 10 && l[8..].StartsWith(check + " ", StringComparison.Ordinal))
+        Text.Split('\n').FirstOrDefault(
+            l => l.Length > 10 && l[8..].StartsWith(check + " ", StringComparison.Ordinal))
         ?? throw new Xunit.Sdk.XunitException($"no '{check}' line in the report:\n{Text}");
 }
