@@ -9,7 +9,12 @@ namespace TcpRelay.Docker;
 /// </summary>
 internal readonly record struct ContainerChoice(ContainerSnapshot? Container, IPAddress? Address, string? Problem, bool Final)
 {
-    public static ContainerChoice Make(ContainerSnapshot? snapshot, ContainerTarget target, DockerView view)
+    /// <summary>
+    /// Decides from the view's current snapshot. Without <paramref name="needAddress"/> a running
+    /// (and, when required, healthy) container is enough: the namespace path needs no address.
+    /// </summary>
+    public static ContainerChoice Make(
+        ContainerSnapshot? snapshot, ContainerTarget target, DockerView view, bool needAddress = true)
     {
         string name = target.Container;
         if (snapshot is null)
@@ -34,7 +39,7 @@ internal readonly record struct ContainerChoice(ContainerSnapshot? Container, IP
             return Problematic(snapshot, $"container {name} is {snapshot.Health} (its HEALTHCHECK must pass)");
         }
 
-        return ChooseNetwork(snapshot, target);
+        return needAddress ? ChooseNetwork(snapshot, target) : new ContainerChoice(snapshot, null, null, Final: false);
     }
 
     private static ContainerChoice ChooseNetwork(ContainerSnapshot snapshot, ContainerTarget target)

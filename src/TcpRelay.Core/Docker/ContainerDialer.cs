@@ -3,11 +3,14 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TcpRelay.Configuration;
 using TcpRelay.Targets;
+using TcpRelay.Targets.Namespaces;
 
 namespace TcpRelay.Docker;
 
 /// <summary>
-/// Dials a container target where the Docker view says it is now. While the container is not
+/// Dials a container target where the Docker view says it is now: its address on the chosen
+/// network (bridge), or a service inside its network namespace (namespace), or the first when
+/// this namespace has a route to it and the second otherwise (auto). While the container is not
 /// usable (stopped, missing, unhealthy, engine not answering yet) a new connection waits for the
 /// view to change, up to the target's hold time, then fails with a message saying why.
 /// </summary>
@@ -16,17 +19,20 @@ internal sealed class ContainerDialer : ITargetDialer
     private readonly RouteConfig _route;
     private readonly ContainerTarget _target;
     private readonly DockerView _view;
+    private readonly NamespaceSockets _namespaces;
     private readonly ContainerWatch _watch;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private string? _lastPath;
     private int _disposed;
 
-    public ContainerDialer(RouteConfig route, ContainerTarget target, DockerView view, ILogger logger,
-        TimeProvider time)
+    public ContainerDialer(RouteConfig route, ContainerTarget target, DockerView view,
+        NamespaceSockets namespaces, ILogger logger, TimeProvider time)
     {
         _route = route;
         _target = target;
         _view = view;
+        _namespaces = namespaces;
         _logger = logger;
         _time = time;
         _watch = view.Watch(target.Container);
@@ -36,10 +42,15 @@ internal sealed class ContainerDialer : ITargetDialer
     {
         get
         {
-            ContainerChoice choice = ContainerChoice.Make(_watch.Current, _target, _view);
-            return choice.Address is null
-                ? $"{_target.Describe()} ({choice.Problem})"
-                : $"{new IPEndPoint(choice.Address, _target.Port)} ({_target.Describe()})";
+            ContainerChoice choice = Choose(_watch.Current);
+            if (choice.Problem is not null)
+            {
+                return $"{_target.Describe()} ({choice.Problem})";
+            }
+
+            return choice.Address is { } address && !UseNamespace(choice, log: false)
+                ? $"{new IPEndPoint(address, _target.Port)} ({_target.Describe()})"
+                : $"{_target.NamespaceHost}:{_target.Port} in {_target.Describe()}'s network namespace";
         }
     }
 
@@ -50,20 +61,28 @@ internal sealed class ContainerDialer : ITargetDialer
         {
             // Read the signal before the state: an update between the two still wakes the wait below.
             Task changed = _watch.Changed;
-            ContainerChoice choice = ContainerChoice.Make(_watch.Current, _target, _view);
-            if (choice.Address is not null)
+            ContainerChoice choice = Choose(_watch.Current);
+            string? problem = choice.Problem;
+            if (problem is null)
             {
-                var endPoint = new IPEndPoint(choice.Address, _target.Port);
                 try
                 {
-                    return await TcpConnector.ConnectAsync(endPoint, _route.Connection, null, cancellationToken);
+                    return UseNamespace(choice, log: true)
+                        ? await ConnectInNamespaceAsync(choice.Container!, cancellationToken)
+                        : await TcpConnector.ConnectAsync(
+                            new IPEndPoint(choice.Address!, _target.Port), _route.Connection, null, cancellationToken);
                 }
                 catch (TargetDialException e) when (e.Failure is DialFailure.Refused or DialFailure.Unreachable
                     && changed.IsCompleted && Remaining(started) > TimeSpan.Zero)
                 {
                     // The container moved while we dialled its old address: follow it.
-                    DockerLog.RetryAfterChange(_logger, _route.Name, endPoint, e.Message, _target.Container);
+                    DockerLog.RetryAfterChange(_logger, _route.Name, e.Message, _target.Container);
                     continue;
+                }
+                catch (TargetDialException e) when (e.Failure is DialFailure.Unresolved)
+                {
+                    // Its namespace vanished: the container is stopping; the view will hear of it.
+                    problem = $"container {_target.Container} is not running ({e.Message})";
                 }
             }
 
@@ -71,10 +90,10 @@ internal sealed class ContainerDialer : ITargetDialer
             if (choice.Final || remaining <= TimeSpan.Zero)
             {
                 string waited = choice.Final ? "" : $" (waited {_target.HoldTime.TotalSeconds:0.#} s)";
-                throw new TargetDialException(DialFailure.Unresolved, choice.Problem + waited);
+                throw new TargetDialException(DialFailure.Unresolved, problem + waited);
             }
 
-            DockerLog.Holding(_logger, _route.Name, _target.Container, choice.Problem!, remaining);
+            DockerLog.Holding(_logger, _route.Name, _target.Container, problem, remaining);
             try
             {
                 await changed.WaitAsync(remaining, _time, cancellationToken);
@@ -94,6 +113,56 @@ internal sealed class ContainerDialer : ITargetDialer
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private ContainerChoice Choose(ContainerSnapshot? snapshot)
+    {
+        if (_target.Via != TargetVia.Auto)
+        {
+            return ContainerChoice.Make(snapshot, _target, _view, needAddress: _target.Via == TargetVia.Bridge);
+        }
+
+        // Auto: a container without a usable address is still reachable through its namespace.
+        ContainerChoice withAddress = ContainerChoice.Make(snapshot, _target, _view);
+        return withAddress.Address is not null
+            ? withAddress
+            : ContainerChoice.Make(snapshot, _target, _view, needAddress: false);
+    }
+
+    /// <summary>Which path this connection takes; in auto mode the choice and its reason are logged on change.</summary>
+    private bool UseNamespace(ContainerChoice choice, bool log)
+    {
+        if (_target.Via != TargetVia.Auto)
+        {
+            return _target.Via == TargetVia.Namespace;
+        }
+
+        string? noRoute = choice.Address is { } address ? RouteProbe.Problem(address) : "it has no address here";
+        if (log)
+        {
+            string path = noRoute is null ? $"bridge to {choice.Address}" : "namespace";
+            string reason = noRoute ?? "this namespace has a route to its address";
+            if (Interlocked.Exchange(ref _lastPath, path + reason) != path + reason)
+            {
+                DockerLog.ViaChosen(_logger, _route.Name, _target.Container, path, reason);
+            }
+        }
+
+        return noRoute is not null;
+    }
+
+    private async Task<Socket> ConnectInNamespaceAsync(ContainerSnapshot container, CancellationToken cancellationToken)
+    {
+        if (!IPAddress.TryParse(_target.NamespaceHost, out IPAddress? host))
+        {
+            throw new TargetDialException(DialFailure.Error,
+                $"the host dialled inside a container's namespace must be an IP address, not '{_target.NamespaceHost}'");
+        }
+
+        // The namespace of the process the view saw last: a recreated container has a new one.
+        var remote = new IPEndPoint(host, _target.Port);
+        Socket socket = await _namespaces.CreateSocketAsync($"/proc/{container.Pid}/ns/net", remote.AddressFamily);
+        return await TcpConnector.ConnectAsync(socket, remote, _route.Connection, cancellationToken);
     }
 
     private TimeSpan Remaining(long started) => _target.HoldTime - _time.GetElapsedTime(started);

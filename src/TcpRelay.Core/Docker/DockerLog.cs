@@ -60,7 +60,9 @@ internal static partial class DockerLog
         ILogger logger, string route, string container, string reason, TimeSpan remaining);
 
     [LoggerMessage(3021, LogLevel.Debug,
-        "Route {Route}: connecting to {EndPoint} failed ({Reason}) while {Container} changed; trying again")]
-    public static partial void RetryAfterChange(
-        ILogger logger, string route, System.Net.EndPoint endPoint, string reason, string container);
+        "Route {Route}: connecting failed ({Reason}) while {Container} changed; trying again")]
+    public static partial void RetryAfterChange(ILogger logger, string route, string reason, string container);
+
+    [LoggerMessage(3022, LogLevel.Information, "Route {Route}: reaching {Container} via {Via} ({Reason})")]
+    public static partial void ViaChosen(ILogger logger, string route, string container, string via, string reason);
 }

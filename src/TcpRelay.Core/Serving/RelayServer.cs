@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TcpRelay.Admission;
 using TcpRelay.Configuration;
 using TcpRelay.Targets;
 
@@ -55,11 +56,13 @@ public sealed class RelayServer : IAsyncDisposable
     public async Task StartAsync(RelayConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
+        FileDescriptorLimit.Check(config, _logger);
+        ConnectionCounter? globalLimit = config.MaxConnections is int max ? new ConnectionCounter(max) : null;
         var runners = new List<RouteRunner>();
         var failures = new List<string>();
         foreach (RouteConfig route in config.Routes.Values)
         {
-            RouteRunner? runner = TryCreate(route, failures);
+            RouteRunner? runner = TryCreate(route, globalLimit, failures);
             if (runner is not null)
             {
                 runners.Add(runner);
@@ -140,7 +143,7 @@ public sealed class RelayServer : IAsyncDisposable
     /// <summary>Stops with no drain.</summary>
     public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.Zero, CancellationToken.None);
 
-    private RouteRunner? TryCreate(RouteConfig route, List<string> failures)
+    private RouteRunner? TryCreate(RouteConfig route, ConnectionCounter? globalLimit, List<string> failures)
     {
         ITargetDialer? dialer = null;
         foreach (ITargetDialerFactory factory in _dialerFactories)
@@ -159,7 +162,7 @@ public sealed class RelayServer : IAsyncDisposable
         }
 
         ILogger logger = _loggerFactory.CreateLogger("TcpRelay.Route");
-        var runner = new RouteRunner(route, dialer, logger, _time);
+        var runner = new RouteRunner(route, dialer, logger, _time, globalLimit);
         try
         {
             runner.Bind();

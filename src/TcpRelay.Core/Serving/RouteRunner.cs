@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TcpRelay.Admission;
 using TcpRelay.Configuration;
 using TcpRelay.Listening;
 using TcpRelay.Relaying;
@@ -20,6 +21,7 @@ internal sealed class RouteRunner : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly RelayOptions _relayOptions;
     private readonly RouteListener _listener;
+    private readonly RouteAdmission _admission;
     private readonly ConcurrentDictionary<long, LiveConnection> _connections = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly TaskCompletionSource _singleConnectionDone =
@@ -28,7 +30,8 @@ internal sealed class RouteRunner : IAsyncDisposable
     private long _total;
     private int _dialFailing;
 
-    public RouteRunner(RouteConfig config, ITargetDialer dialer, ILogger logger, TimeProvider time)
+    public RouteRunner(
+        RouteConfig config, ITargetDialer dialer, ILogger logger, TimeProvider time, ConnectionCounter? globalLimit = null)
     {
         Config = config;
         Dialer = dialer;
@@ -41,6 +44,7 @@ internal sealed class RouteRunner : IAsyncDisposable
             HalfCloseTimeout = config.Connection.HalfCloseTimeout,
         };
         _listener = new RouteListener(config.Name, config.Listen, logger, time);
+        _admission = new RouteAdmission(config, globalLimit, logger, time);
     }
 
     public RouteConfig Config { get; }
@@ -86,6 +90,7 @@ internal sealed class RouteRunner : IAsyncDisposable
     {
         IPEndPoint? endPoint = _listener.LocalEndPoint;
         await _listener.DisposeAsync();
+        _admission.Dispose();
         ServerLog.RouteStopped(_logger, Config.Name, endPoint);
     }
 
@@ -140,6 +145,14 @@ internal sealed class RouteRunner : IAsyncDisposable
     private async Task<EndReason> RelayAsync(Socket client, LiveConnection connection)
     {
         CancellationToken aborting = _abort.Token;
+        AdmissionOutcome admission = await _admission.AdmitAsync(client, aborting);
+        if (!admission.Admitted)
+        {
+            return aborting.IsCancellationRequested ? EndReason.Shutdown : EndReason.Rejected;
+        }
+
+        using AdmissionLease lease = admission.Lease;
+        connection.Client = admission.Client;
         Socket target;
         try
         {
@@ -169,6 +182,18 @@ internal sealed class RouteRunner : IAsyncDisposable
         }
 
         connection.Target = target.RemoteEndPoint?.ToString();
+        try
+        {
+            await ProxyHeaderWriter.SendAsync(
+                target, Config.Admission.SendProxy, admission.Client, admission.Destination, aborting);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            Reset(client);
+            target.Dispose();
+            return aborting.IsCancellationRequested ? EndReason.Shutdown : EndReason.TargetReset;
+        }
+
         var session = new RelaySession(client, target, _relayOptions, _time);
         connection.Session = session;
         return await session.RunAsync(aborting);

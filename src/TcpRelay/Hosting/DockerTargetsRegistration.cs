@@ -3,10 +3,14 @@ using Microsoft.Extensions.Logging;
 using TcpRelay.Configuration;
 using TcpRelay.Docker;
 using TcpRelay.Targets;
+using TcpRelay.Targets.Namespaces;
 
 namespace TcpRelay.Hosting;
 
-/// <summary>Adds container targets to the host: one Docker view for the process, and its dialer factory.</summary>
+/// <summary>
+/// Adds container and namespace targets to the host: one Docker view for the process, the
+/// container dialer factory that reads it, and the namespace dialer factory.
+/// </summary>
 internal static class DockerTargetsRegistration
 {
     /// <summary>
@@ -23,6 +27,12 @@ internal static class DockerTargetsRegistration
             provider.GetRequiredService<DockerView>(),
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetService<TimeProvider>()));
+        services.AddSingleton<ITargetDialerFactory>(provider =>
+        {
+            NamespaceSockets.Shared.UseLogger(
+                provider.GetRequiredService<ILoggerFactory>().CreateLogger("TcpRelay.Targets.Namespaces"));
+            return new NamespaceDialerFactory(NamespaceSockets.Shared);
+        });
         services.AddHostedService(provider => new DockerViewStarter(
             provider.GetRequiredService<DockerView>(), config));
         return services;

@@ -14,15 +14,16 @@ namespace TcpRelay.Docker;
 [Collection(DockerEngineTests.Name)]
 public sealed class EngineOutageTests : IAsyncLifetime
 {
+    private readonly ContainerTestbed _bed;
     private readonly LogRecorder _log;
     private readonly TestbedDocker _docker;
     private readonly string _link = Path.Combine(Path.GetTempPath(), $"tcprelay-engine-{Guid.NewGuid():N}.sock");
-    private readonly List<IAsyncDisposable> _cleanup = [];
 
     public EngineOutageTests(ITestOutputHelper output)
     {
-        _log = new LogRecorder(output);
-        _docker = TestbedDocker.Open();
+        _bed = new ContainerTestbed(output) { EngineHost = "unix://" + _link };
+        _log = _bed.Log;
+        _docker = _bed.Docker;
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -33,13 +34,8 @@ public sealed class EngineOutageTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        for (int i = _cleanup.Count - 1; i >= 0; i--)
-        {
-            await _cleanup[i].DisposeAsync();
-        }
-
+        await _bed.DisposeAsync();
         File.Delete(_link);
-        await _docker.DisposeAsync();
     }
 
     [Fact]
@@ -48,7 +44,7 @@ public sealed class EngineOutageTests : IAsyncLifetime
         string network = await _docker.CreateNetworkAsync();
         string web = TestbedDocker.UniqueName("web");
         await _docker.StartEchoAsync(web, network, "late");
-        ITargetDialer dialer = await DialerAsync(web, TimeSpan.FromSeconds(1));
+        ITargetDialer dialer = await _bed.DialerAsync(Echo(web, TimeSpan.FromSeconds(1)));
 
         var error = await Assert.ThrowsAsync<TargetDialException>(() => dialer.ConnectAsync(Cancel).AsTask());
         Assert.Equal(DialFailure.Unresolved, error.Failure);
@@ -69,15 +65,15 @@ public sealed class EngineOutageTests : IAsyncLifetime
         await _docker.StartEchoAsync(web, network, "before");
         IPAddress oldAddress = await _docker.AddressAsync(web, network);
         File.CreateSymbolicLink(_link, EngineSocket);
-        ITargetDialer dialer = await DialerAsync(web, TimeSpan.FromSeconds(5));
+        ITargetDialer dialer = await _bed.DialerAsync(Echo(web, TimeSpan.FromSeconds(5)));
         using (Socket first = await dialer.ConnectAsync(Cancel))
         {
-            Assert.Equal("before", await ContainerDialerTests.ReadLineAsync(first));
+            Assert.Equal("before", await Wire.ReadLineAsync(first));
         }
 
         File.Delete(_link);
         await RunScriptAsync(script, "stop-engine");
-        await ContainerDialerTests.WaitUntilAsync(() => _log.Messages(3003).Any());
+        await Wire.WaitUntilAsync(() => _log.Messages(3003).Any());
         await RunScriptAsync(script, "start-engine");
         await _docker.RunAsync("rm", "-f", web);
         string blocker = TestbedDocker.UniqueName("blocker");
@@ -95,16 +91,8 @@ public sealed class EngineOutageTests : IAsyncLifetime
         Assert.Equal([$"{web}: {oldAddress} -> {newAddress} (network {network})"], _log.Messages(3010));
     }
 
-    private async Task<ITargetDialer> DialerAsync(string container, TimeSpan hold)
-    {
-        var view = new DockerView(new DockerConfig { Host = new Uri("unix://" + _link) }, _log);
-        _cleanup.Add(view);
-        await view.StartAsync(Cancel);
-        ITargetDialer dialer = new ContainerDialerFactory(view, _log).TryCreate(ContainerDialerTests.Route(
-            new ContainerTarget { Container = container, Port = TestbedDocker.EchoPort, HoldTime = hold }))!;
-        _cleanup.Add(dialer);
-        return dialer;
-    }
+    private static ContainerTarget Echo(string container, TimeSpan hold) =>
+        new() { Container = container, Port = TestbedDocker.EchoPort, HoldTime = hold };
 
     /// <summary>New connections until one reaches the container that says <paramref name="id"/>.</summary>
     private static async Task<Socket> ConnectUntilAsync(ITargetDialer dialer, string id, TimeSpan limit)
@@ -116,7 +104,7 @@ public sealed class EngineOutageTests : IAsyncLifetime
             try
             {
                 Socket socket = await dialer.ConnectAsync(Cancel);
-                if (await ContainerDialerTests.ReadLineAsync(socket) == id)
+                if (await Wire.ReadLineAsync(socket) == id)
                 {
                     return socket;
                 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 
 namespace TcpRelay.Docker;
@@ -27,33 +26,7 @@ internal sealed class TestbedDocker : IAsyncDisposable
 
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 
-    public async Task<string> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("docker")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add("-H");
-        start.ArgumentList.Add(Host);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"docker {string.Join(' ', arguments)} exited with {process.ExitCode}: {await error}");
-        }
-
-        return (await output).Trim();
-    }
+    public Task<string> RunAsync(params string[] arguments) => Processes.RunAsync("docker", ["-H", Host, .. arguments]);
 
     /// <summary>A bridge network with a subnet from the test bed's pool (198.19.0.0/16).</summary>
     public async Task<string> CreateNetworkAsync()
@@ -92,6 +65,9 @@ internal sealed class TestbedDocker : IAsyncDisposable
     public async Task<IPAddress> AddressAsync(string container, string network) =>
         IPAddress.Parse(await RunAsync("inspect", "-f",
             $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}", container));
+
+    public async Task<System.Net.IPNetwork> SubnetAsync(string network) =>
+        System.Net.IPNetwork.Parse(await RunAsync("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", network));
 
     public async ValueTask DisposeAsync()
     {
