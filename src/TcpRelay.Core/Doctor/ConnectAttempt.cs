@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using TcpRelay.Configuration;
 using TcpRelay.Targets;
+using TcpRelay.Targets.Namespaces;
 
 namespace TcpRelay.Doctor;
 
@@ -28,11 +29,12 @@ internal sealed record ConnectAttempt(bool Connected, bool Attempted, TimeSpan E
         Socket socket;
         try
         {
+            // The one component that switches namespaces makes the socket; the connect is ours.
             socket = netns is null
                 ? new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-                : await NamespaceSocketFactory.CreateAsync(netns, remote.AddressFamily);
+                : await NamespaceSockets.Shared.CreateSocketAsync(netns, remote.AddressFamily);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException or SocketException)
+        catch (Exception e) when (e is TargetDialException or SocketException)
         {
             return new ConnectAttempt(false, false, TimeSpan.Zero, e.Message);
         }
