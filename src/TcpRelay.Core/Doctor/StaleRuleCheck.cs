@@ -55,10 +55,14 @@ internal static class StaleRuleCheck
             }
         }
 
-        foreach (string problem in ruleSet.Problems)
+        if (ruleSet.Problems.Count > 0)
         {
-            findings.Add(Finding.Warning(Name, $"cannot read every NAT rule: {problem}",
-                fix: Environment.UserName == "root" ? null : "run tcprelay doctor as root"));
+            bool root = Environment.UserName == "root";
+            string summary = root
+                ? $"cannot read every NAT rule: {ruleSet.Problems[0]}"
+                : "cannot read every NAT rule: reading them needs root (CAP_NET_ADMIN)";
+            findings.Add(Finding.Warning(Name, summary, string.Join("; ", ruleSet.Problems),
+                root ? null : "run tcprelay doctor as root"));
         }
 
         if (findings.Count == 0)
