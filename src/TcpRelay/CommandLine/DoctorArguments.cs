@@ -1,12 +1,19 @@
+using System.Globalization;
+
 namespace TcpRelay.CommandLine;
 
-/// <summary>What <c>tcprelay doctor [--config PATH] [--json] [ROUTE...]</c> was asked to do.</summary>
-internal sealed record DoctorArguments(string? ConfigPath, bool Json, IReadOnlyList<string> Routes)
+/// <summary>What <c>tcprelay doctor</c> was asked to do (see <see cref="Synopsis"/>).</summary>
+// Timeout: the limit for the engine and the local tools; null keeps the defaults.
+internal sealed record DoctorArguments(
+    string? ConfigPath, bool Json, TimeSpan? Timeout, IReadOnlyList<string> Routes)
 {
+    public const string Synopsis = "tcprelay doctor [--config PATH] [--json] [--timeout S] [ROUTE...]";
+
     public static DoctorArguments Parse(IReadOnlyList<string> args)
     {
         string? config = null;
         bool json = false;
+        TimeSpan? timeout = null;
         var routes = new List<string>();
         for (int i = 0; i < args.Count; i++)
         {
@@ -17,16 +24,19 @@ internal sealed record DoctorArguments(string? ConfigPath, bool Json, IReadOnlyL
             }
             else if (arg is "--config" or "-c")
             {
-                config = i + 1 < args.Count ? args[++i] : throw new CommandLineException($"{arg} needs a path");
+                config = Value(args, ref i);
             }
             else if (arg.StartsWith("--config=", StringComparison.Ordinal))
             {
                 config = arg["--config=".Length..];
             }
+            else if (arg == "--timeout")
+            {
+                timeout = Seconds(Value(args, ref i));
+            }
             else if (arg.StartsWith('-'))
             {
-                throw new CommandLineException(
-                    $"unknown option '{arg}'; usage: tcprelay doctor [--config PATH] [--json] [ROUTE...]");
+                throw new CommandLineException($"unknown option '{arg}'; usage: {Synopsis}");
             }
             else
             {
@@ -34,6 +44,15 @@ internal sealed record DoctorArguments(string? ConfigPath, bool Json, IReadOnlyL
             }
         }
 
-        return new DoctorArguments(config, json, routes);
+        return new DoctorArguments(config, json, timeout, routes);
     }
+
+    private static string Value(IReadOnlyList<string> args, ref int i) =>
+        i + 1 < args.Count ? args[++i] : throw new CommandLineException($"{args[i]} needs a value");
+
+    private static TimeSpan Seconds(string text) =>
+        double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double seconds)
+            && seconds is > 0 and <= 600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new CommandLineException($"--timeout takes seconds between 0 and 600, not '{text}'");
 }

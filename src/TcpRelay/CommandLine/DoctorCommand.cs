@@ -47,7 +47,13 @@ internal static class DoctorCommand
         IReadOnlyList<RouteConfig> routes = arguments.Routes.Count == 0
             ? [.. config.Routes.Values]
             : [.. arguments.Routes.Distinct(StringComparer.Ordinal).Select(name => config.Routes[name])];
-        DoctorReport report = await new RouteDoctor(config).ExamineAsync(routes, cancellationToken);
+        var timeouts = new DoctorTimeouts();
+        if (arguments.Timeout is { } limit)
+        {
+            timeouts = timeouts with { Docker = limit, Tool = limit };
+        }
+
+        DoctorReport report = await new RouteDoctor(config, timeouts).ExamineAsync(routes, cancellationToken);
         if (arguments.Json)
         {
             using var buffer = new MemoryStream();

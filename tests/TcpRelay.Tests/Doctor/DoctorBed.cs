@@ -41,7 +41,7 @@ internal sealed class DoctorBed : IAsyncDisposable
     public string ConfigPath => Path.Combine(_folder, "relay.json");
 
     /// <summary>Starts the container on a network whose subnet Docker picks from the test bed's pool.</summary>
-    public static async Task<DoctorBed> StartAsync()
+    public static async Task<DoctorBed> StartAsync(string via = "bridge")
     {
         string dockerHost = Requires.DockerTestbed();
         Requires.Root();
@@ -50,7 +50,7 @@ internal sealed class DoctorBed : IAsyncDisposable
         await bed.DockerAsync("network", "create", bed.Network);
         bed._undo.Add(() => bed.DockerAsync("network", "rm", bed.Network));
         await bed.RunWebAsync();
-        await bed.WriteConfigAsync();
+        await bed.WriteConfigAsync(via);
         return bed;
     }
 
@@ -58,10 +58,11 @@ internal sealed class DoctorBed : IAsyncDisposable
     public async Task<DoctorRun> DoctorAsync()
     {
         string executable = Path.Combine(AppContext.BaseDirectory, "tcprelay");
-        ToolResult text = await ToolRunner.RunAsync(
-            executable, ["doctor", "--config", ConfigPath], Limit, default);
-        ToolResult json = await ToolRunner.RunAsync(
-            executable, ["doctor", "--config", ConfigPath, "--json"], Limit, default);
+        // A generous engine limit: a cold process on a loaded CI machine can take seconds for its
+        // first engine request, and these tests are about findings, not speed.
+        string[] arguments = ["doctor", "--config", ConfigPath, "--timeout", "20"];
+        ToolResult text = await ToolRunner.RunAsync(executable, arguments, Limit, default);
+        ToolResult json = await ToolRunner.RunAsync(executable, [.. arguments, "--json"], Limit, default);
         return new DoctorRun(
             text.ExitCode, text.Output + text.Error, json.ExitCode, JsonDocument.Parse(json.Output));
     }
@@ -170,7 +171,7 @@ internal sealed class DoctorBed : IAsyncDisposable
         Address = IPAddress.Parse(address);
     }
 
-    private async Task WriteConfigAsync()
+    private async Task WriteConfigAsync(string via)
     {
         string json = $$"""
             {
@@ -178,7 +179,10 @@ internal sealed class DoctorBed : IAsyncDisposable
               "routes": {
                 "web": {
                   "listen": "127.0.0.1:{{ListenPort}}",
-                  "target": { "container": "{{Container}}", "port": {{WebPort}}, "network": "{{Network}}" }
+                  "target": {
+                    "container": "{{Container}}", "port": {{WebPort}},
+                    "network": "{{Network}}", "via": "{{via}}"
+                  }
                 }
               }
             }

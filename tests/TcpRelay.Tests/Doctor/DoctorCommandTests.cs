@@ -116,4 +116,21 @@ public sealed class DoctorCommandTests
             run.SummaryOf("listener"));
         Assert.All(run.Findings, f => Assert.Equal("ok", f.Status));
     }
+
+    [Fact]
+    public async Task ABrokenHostPathDoesNotMatterToARouteThatDialsInsideTheContainer()
+    {
+        await using DoctorBed bed = await DoctorBed.StartAsync(via: "namespace");
+        await bed.BlackholeContainerAsync();
+
+        DoctorRun run = await bed.DoctorAsync();
+
+        run.AssertExitCode(0);
+        Assert.All(run.Findings, f => Assert.Equal("ok", f.Status));
+        Assert.EndsWith("(not used: the route dials inside the container)", run.SummaryOf("routing"),
+            StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"inside container {bed.Container} to 127.0.0.1:{DoctorBed.WebPort}: connected in ",
+            run.SummaryOf("reach-inside"), StringComparison.Ordinal);
+    }
 }
