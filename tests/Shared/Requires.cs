@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace TcpRelay;
 
 /// <summary>
@@ -31,6 +34,22 @@ internal static class Requires
         }
 
         return socket!;
+    }
+
+    /// <summary>An IPv6 loopback address (::1) that sockets can bind.</summary>
+    public static void IPv6Loopback()
+    {
+        try
+        {
+            using var probe = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+        }
+        catch (SocketException)
+        {
+            Unavailable(
+                "needs IPv6 on the loopback interface (::1)",
+                "enable it: sysctl net.ipv6.conf.lo.disable_ipv6=0");
+        }
     }
 
     public static void Unavailable(string what, string how)

@@ -21,7 +21,7 @@ public sealed class RouteListener : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
-    private IPEndPoint? _boundEndPoint;
+    private IPEndPoint? _endPoint;
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Creates an unbound listener for a route.</summary>
@@ -33,9 +33,12 @@ public sealed class RouteListener : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>The bound endpoint (the real port when 0 was configured).</summary>
-    /// <remarks>Kept from <see cref="Bind"/>: the socket itself is closed after a single-connection accept.</remarks>
-    public IPEndPoint? LocalEndPoint => _boundEndPoint;
+    /// <summary>
+    /// The bound endpoint (the real port when 0 was configured); null before binding and once
+    /// the listening socket is closed. Kept apart from the socket so a status view never touches
+    /// a disposed socket.
+    /// </summary>
+    public IPEndPoint? LocalEndPoint => Volatile.Read(ref _endPoint);
 
     /// <summary>Binds and listens. Throws <see cref="SocketException"/> when the endpoint is unavailable.</summary>
     public void Bind()
@@ -49,10 +52,14 @@ public sealed class RouteListener : IAsyncDisposable
                 socket.DualMode = !_config.IPv6Only;
             }
 
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, _config.ReuseAddress);
+            if (_config.ReuseAddress)
+            {
+                SocketReuse.EnableAddress(socket);
+            }
+
             if (_config.ReusePort)
             {
-                SocketReusePort.Enable(socket);
+                SocketReuse.EnablePort(socket);
             }
 
             socket.Bind(endPoint);
@@ -65,7 +72,7 @@ public sealed class RouteListener : IAsyncDisposable
         }
 
         _socket = socket;
-        _boundEndPoint = socket.LocalEndPoint as IPEndPoint;
+        _endPoint = socket.LocalEndPoint as IPEndPoint;
     }
 
     /// <summary>
@@ -83,6 +90,7 @@ public sealed class RouteListener : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        Volatile.Write(ref _endPoint, null);
         _socket?.Dispose();
         await _acceptLoop;
         _stopping.Dispose();
@@ -135,6 +143,7 @@ public sealed class RouteListener : IAsyncDisposable
             onAccepted(accepted);
             if (!_config.Fork)
             {
+                Volatile.Write(ref _endPoint, null);
                 socket.Dispose();
                 return;
             }

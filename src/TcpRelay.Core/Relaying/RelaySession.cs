@@ -118,19 +118,25 @@ public sealed class RelaySession
 
     private async Task ReceiveAsync(Socket source, PipeWriter writer, bool fromClient)
     {
-        bool filledLastBuffer = false;
+        var probe = new byte[1];
         try
         {
             while (true)
             {
-                if (!filledLastBuffer)
+                // Wait for data before renting a buffer, every time: a receive posted with a
+                // buffer keeps it for as long as the peer stays quiet. The wait peeks one byte
+                // into an array of our own. A zero-byte receive was used first, but under load
+                // it also completed with no data there (a readiness left over from data already
+                // read); the receive posted next then held a pooled buffer while idle.
+                int received = await source.ReceiveAsync(probe, SocketFlags.Peek);
+                if (received > 0)
                 {
-                    // Wait for data before renting a buffer, so an idle connection holds none.
-                    await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+                    // No size hint: the rest of a partly filled segment is used before a new one
+                    // is rented. Asking for a whole segment would rent one per receive, so small
+                    // writes held for a stalled reader would cost a segment each, not their bytes.
+                    received = await source.ReceiveAsync(writer.GetMemory(), SocketFlags.None);
                 }
 
-                Memory<byte> memory = writer.GetMemory(_segmentSize);
-                int received = await source.ReceiveAsync(memory, SocketFlags.None);
                 if (received == 0)
                 {
                     Interlocked.CompareExchange(
@@ -140,7 +146,6 @@ public sealed class RelaySession
                     break;
                 }
 
-                filledLastBuffer = received == memory.Length;
                 writer.Advance(received);
                 Count(fromClient, received);
                 FlushResult flush = await writer.FlushAsync();

@@ -15,7 +15,19 @@ public static class TcpConnector
         EndPoint remote, ConnectionOptions options, IPEndPoint? localBind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(remote);
-        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        Socket socket;
+        try
+        {
+            socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        }
+        catch (SocketException e)
+        {
+            // Out of descriptors (EMFILE/ENFILE), most likely: the target is not to blame, but
+            // the connection fails the same way and must be reported as a dial failure.
+            throw new TargetDialException(
+                DialFailure.Error, $"cannot create a socket for {remote}: {e.Message}", e);
+        }
+
         try
         {
             if (localBind is not null)

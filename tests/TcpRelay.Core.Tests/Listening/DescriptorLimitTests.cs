@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using TcpRelay.TestSupport;
+
+namespace TcpRelay.Listening;
+
+/// <summary>
+/// The accept loop must outlive running out of file descriptors. The relay runs in a child
+/// process; once it has warmed up, its RLIMIT_NOFILE is lowered (prlimit --pid) to what it has
+/// open plus <see cref="Pairs"/> relayed connections (two descriptors each), so that an accept
+/// soon fails with EMFILE however many descriptors the runtime happens to use.
+/// </summary>
+public sealed class DescriptorLimitTests
+{
+    private const int Pairs = 8;
+    private const string Exhausted = "100 ";
+    private const string Recovered = "101 ";
+    private const string Ended = "200 ";
+
+    // How long a client waits for its echo before it counts as waiting in the backlog.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task AcceptLoopSurvivesRunningOutOfDescriptors()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using var backend = LoopbackBackend.Echo();
+        await using RelayHostProcess host = await RelayHostProcess.StartAsync(backend.EndPoint.Port);
+        var relay = new IPEndPoint(IPAddress.Loopback, host.Port);
+        Assert.True(await TryExchangeAsync(relay, 0) == true, "the relay does not relay");
+        await host.WaitForLineAsync(Ended, TimeSpan.FromSeconds(10));
+
+        int limit = LimitLeaving(host.OpenDescriptors(), 2 * Pairs);
+        await host.LimitDescriptorsAsync(limit);
+
+        // Clients one by one: the first ones are relayed, until a client waits in the backlog
+        // because accept ran out of descriptors.
+        var clients = new List<Socket>();
+        int relayed = 0;
+        try
+        {
+            while (true)
+            {
+                Assert.True(clients.Count < 3 * Pairs, "the relay never ran out of descriptors");
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                clients.Add(client);
+                bool? outcome = await ConnectAndExchangeAsync(client, relay, clients.Count, Patience);
+                if (outcome is null)
+                {
+                    break;
+                }
+
+                if (outcome.Value)
+                {
+                    relayed++;
+                    continue;
+                }
+
+                // Accepted, then the dial found no descriptor: an odd number was free (a number
+                // can be reserved by a system call in progress without showing in /proc). Take
+                // the one left away, so the next accept fails.
+                await host.LimitDescriptorsAsync(--limit);
+            }
+
+            await host.WaitForLineAsync(Exhausted, TimeSpan.FromSeconds(10));
+            Assert.InRange(relayed, 1, Pairs);
+        }
+        finally
+        {
+            foreach (Socket client in clients)
+            {
+                client.Dispose();
+            }
+        }
+
+        // Descriptors come back; the same accept loop takes new connections again.
+        await host.WaitForLineAsync(Recovered, TimeSpan.FromSeconds(10));
+        Assert.True(await TryExchangeAsync(relay, 99) == true, "no relaying after recovery");
+        Assert.Equal(1, host.CountLines(Exhausted));
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"relayed {relayed} at limit {limit}; relay log:{Environment.NewLine}"
+            + string.Join(Environment.NewLine, host.Lines));
+    }
+
+    /// <summary>
+    /// The limit below which exactly <paramref name="free"/> descriptor numbers are unused: the
+    /// kernel hands out the lowest free number and fails with EMFILE when it is not below the limit.
+    /// </summary>
+    private static int LimitLeaving(IReadOnlyList<int> open, int free)
+    {
+        var used = open.ToHashSet();
+        int limit = 0;
+        for (int unused = 0; unused < free; limit++)
+        {
+            if (!used.Contains(limit))
+            {
+                unused++;
+            }
+        }
+
+        // Descriptors open above the limit stay usable and take no number below it.
+        return limit;
+    }
+
+    private static async Task<bool?> TryExchangeAsync(IPEndPoint relay, int index)
+    {
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        return await ConnectAndExchangeAsync(client, relay, index, TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>True when the payload came back, false when the relay closed or reset, null on timeout.</summary>
+    private static async Task<bool?> ConnectAndExchangeAsync(
+        Socket client, IPEndPoint relay, int index, TimeSpan timeout)
+    {
+        byte[] payload = BitConverter.GetBytes(index);
+        using CancellationTokenSource cts = Bounded.Within(timeout);
+        try
+        {
+            // A reset can arrive before the connect has returned: it fails the connect then.
+            await client.ConnectAsync(relay, cts.Token);
+            byte[] reply = await SocketData.ExchangeAsync(client, payload, cts.Token);
+            return payload.AsSpan().SequenceEqual(reply);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

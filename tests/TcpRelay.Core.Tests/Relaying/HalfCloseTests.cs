@@ -1,0 +1,76 @@
+using System.Net.Sockets;
+using TcpRelay.TestSupport;
+
+namespace TcpRelay.Relaying;
+
+public sealed class HalfCloseTests
+{
+    private const long Reply = 1024 * 1024;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ClientFinLetsTargetSendEverythingAfterIt()
+    {
+        using CancellationTokenSource timeout = Bounded.Within(Bound);
+        CancellationToken ct = timeout.Token;
+        var backendSent = new TaskCompletionSource<(long Received, byte[] Sent)>();
+        await using var backend = new LoopbackBackend(async (socket, stopping) =>
+        {
+            try
+            {
+                // Reads to the client's FIN first: the reply starts only after it.
+                (long received, _) = await SocketData.ReceiveToEndAsync(socket, ct);
+                backendSent.SetResult((received, await SocketData.SendRandomAsync(socket, Reply, seed: 3, ct)));
+            }
+            catch (Exception e)
+            {
+                backendSent.SetException(e);
+            }
+        });
+        await using RelayFixture relay = await RelayFixture.StartAsync(backend.EndPoint);
+        using Socket client = await relay.ConnectAsync();
+
+        await SocketData.SendRandomAsync(client, 100_000, seed: 4, ct);
+        (long received, byte[] hash) = await SocketData.ReceiveToEndAsync(client, ct);
+
+        (long backendReceived, byte[] sent) = await backendSent.Task.WaitAsync(ct);
+        Assert.Equal(100_000, backendReceived);
+        Assert.Equal(Reply, received);
+        Assert.Equal(sent, hash);
+        CapturedEntry ended = await relay.ConnectionEndedAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(EndReason.ClientClosed, ended["Reason"]);
+    }
+
+    [Fact]
+    public async Task TargetFinLetsClientSendEverythingAfterIt()
+    {
+        using CancellationTokenSource timeout = Bounded.Within(Bound);
+        CancellationToken ct = timeout.Token;
+        var backendReceived = new TaskCompletionSource<(long Bytes, byte[] Hash)>();
+        await using var backend = new LoopbackBackend(async (socket, stopping) =>
+        {
+            try
+            {
+                await SocketData.SendRandomAsync(socket, 1000, seed: 5, ct);
+                backendReceived.SetResult(await SocketData.ReceiveToEndAsync(socket, ct));
+            }
+            catch (Exception e)
+            {
+                backendReceived.SetException(e);
+            }
+        });
+        await using RelayFixture relay = await RelayFixture.StartAsync(backend.EndPoint);
+        using Socket client = await relay.ConnectAsync();
+
+        // The target's FIN reaches the client first; the client's direction must stay open.
+        (long fromTarget, _) = await SocketData.ReceiveToEndAsync(client, ct);
+        byte[] sent = await SocketData.SendRandomAsync(client, Reply, seed: 6, ct);
+
+        (long bytes, byte[] hash) = await backendReceived.Task.WaitAsync(ct);
+        Assert.Equal(1000, fromTarget);
+        Assert.Equal(Reply, bytes);
+        Assert.Equal(sent, hash);
+        CapturedEntry ended = await relay.ConnectionEndedAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(EndReason.TargetClosed, ended["Reason"]);
+    }
+}
