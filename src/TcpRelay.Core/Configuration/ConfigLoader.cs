@@ -64,7 +64,9 @@ public static class ConfigLoader
                 errors.AddUnlessFailed(error);
             }
 
-            return errors.Errors.Count == 0 ? config : throw new ConfigException(origin, errors.Errors);
+            return errors.Errors.Count == 0
+                ? config
+                : throw new ConfigException(origin, new DocumentOrder(document.RootElement).Sort(errors.Errors));
         }
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace TcpRelay.Configuration;
 
-/// <summary>Durations as written in relay.json and on the command line: <c>250ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>.</summary>
+/// <summary>Durations as relay.json and the command line write them: <c>250ms</c>, <c>5s</c>, <c>2m</c>.</summary>
 internal static class DurationSyntax
 {
     public const string Expected = "a duration such as \"250ms\", \"5s\", \"2m\", \"1h\" or a number of seconds";

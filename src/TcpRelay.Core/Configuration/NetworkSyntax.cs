@@ -3,7 +3,10 @@ using System.Net.Sockets;
 
 namespace TcpRelay.Configuration;
 
-/// <summary>Client networks: CIDR (<c>10.0.0.0/8</c>), a bare address, or socat's <c>addr:mask</c>.</summary>
+/// <summary>
+/// Client networks in relay.json: CIDR (<c>10.0.0.0/8</c>) or a bare address. Bits set beyond the
+/// prefix are an error here, unlike socat's <c>range=</c> (see TcpRelay.Admission.SocatRange).
+/// </summary>
 internal static class NetworkSyntax
 {
     public static bool TryParse(string text, out IPNetwork network, out string error)
@@ -17,11 +20,6 @@ internal static class NetworkSyntax
             if (EndPointSyntax.TryParseAddress(s, out IPAddress single))
             {
                 network = new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
-                return true;
-            }
-
-            if (TryParseMaskForm(s, out network))
-            {
                 return true;
             }
 
@@ -47,37 +45,6 @@ internal static class NetworkSyntax
         }
 
         return true;
-    }
-
-    /// <summary>socat's <c>range=10.0.0.0:255.0.0.0</c>.</summary>
-    private static bool TryParseMaskForm(string s, out IPNetwork network)
-    {
-        network = default;
-        int colon = s.IndexOf(':', StringComparison.Ordinal);
-        if (colon < 0 || s.IndexOf(':', colon + 1) >= 0
-            || !IPAddress.TryParse(s[..colon], out IPAddress? address)
-            || !IPAddress.TryParse(s[(colon + 1)..], out IPAddress? mask)
-            || address.AddressFamily != AddressFamily.InterNetwork
-            || mask.AddressFamily != AddressFamily.InterNetwork)
-        {
-            return false;
-        }
-
-        uint bits = BitConverterBigEndian(mask);
-        int prefix = System.Numerics.BitOperations.LeadingZeroCount(~bits);
-        if (prefix < 32 && bits << prefix != 0)
-        {
-            return false; // not a contiguous mask
-        }
-
-        network = new IPNetwork(Masked(address, prefix), prefix);
-        return true;
-    }
-
-    private static uint BitConverterBigEndian(IPAddress address)
-    {
-        byte[] b = address.GetAddressBytes();
-        return (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
     }
 
     private static IPAddress Masked(IPAddress address, int prefix)

@@ -9,7 +9,7 @@ internal static class RouteValidator
     {
         if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
         {
-            errors.Here($"route name '{name}' may only use letters, digits, '_', '.' and '-' and must not be empty");
+            errors.Here($"route name '{name}' must be letters, digits, '_', '.' or '-', and not empty");
         }
 
         if (route.Name != name)
@@ -65,7 +65,8 @@ internal static class RouteValidator
                 errors.Range("port", ns.Port, 1, 65535);
                 if (!Path.IsPathFullyQualified(ns.Netns))
                 {
-                    errors.Add("netns", $"'netns' must be an absolute path such as /var/run/netns/NAME, found \"{ns.Netns}\"");
+                    errors.Add("netns",
+                        $"'netns' must be an absolute path such as /var/run/netns/NAME, found \"{ns.Netns}\"");
                 }
 
                 break;
@@ -94,7 +95,8 @@ internal static class RouteValidator
         errors.Range("maxConnectionsPerClient", admission.MaxConnectionsPerClient, 1, long.MaxValue);
         if (admission.NewConnectionsPerSecondPerClient is <= 0 or double.NaN)
         {
-            errors.Add("newConnectionsPerSecondPerClient", "'newConnectionsPerSecondPerClient' must be greater than zero");
+            errors.Add(
+                "newConnectionsPerSecondPerClient", "'newConnectionsPerSecondPerClient' must be greater than zero");
         }
 
         if (admission.AcceptProxy is { } acceptProxy)

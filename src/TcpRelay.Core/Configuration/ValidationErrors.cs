@@ -39,7 +39,7 @@ internal sealed class ValidationErrors
         }
     }
 
-    /// <summary>Requires a duration greater than zero (or at least <paramref name="min"/>) when it is set.</summary>
+    /// <summary>Requires a duration above zero (or at least <paramref name="min"/>) when it is set.</summary>
     public void Positive(string name, TimeSpan? value, TimeSpan? min = null)
     {
         if (value is { } v && (v <= TimeSpan.Zero || (min is { } m && v < m)))

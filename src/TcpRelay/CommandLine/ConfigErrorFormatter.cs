@@ -17,6 +17,7 @@ internal static class ConfigErrorFormatter
         }
 
         int count = exception.Errors.Count;
-        writer.WriteLine($"tcprelay: configuration {exception.Origin} is not valid: {count} error{(count == 1 ? "" : "s")}");
+        string errors = count == 1 ? "1 error" : $"{count} errors";
+        writer.WriteLine($"tcprelay: configuration {exception.Origin} is not valid: {errors}");
     }
 }

@@ -1,6 +1,6 @@
 namespace TcpRelay.CommandLine;
 
-/// <summary>Finds relay.json: the path given, else <c>./relay.json</c>, else <c>/etc/tcprelay/relay.json</c>.</summary>
+/// <summary>Finds relay.json: the path given, else <c>./relay.json</c>, else the system one.</summary>
 internal static class ConfigFileLocator
 {
     public const string SystemPath = "/etc/tcprelay/relay.json";

@@ -26,7 +26,8 @@ internal sealed record ServiceArguments(string? ConfigPath, int Verbosity)
             }
             else
             {
-                throw new CommandLineException($"'{arg}' is not an option of '{command}' (options: --config PATH, -d)");
+                throw new CommandLineException(
+                    $"'{arg}' is not an option of '{command}' (options: --config PATH, -d)");
             }
         }
 

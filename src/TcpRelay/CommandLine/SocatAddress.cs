@@ -6,7 +6,7 @@ namespace TcpRelay.CommandLine;
 /// </summary>
 internal sealed record SocatAddress(string Text, string Type, string Parameters, IReadOnlyList<SocatOption> Options)
 {
-    /// <summary>Splits an address; the type is upper-cased and option names lower-cased (socat ignores case).</summary>
+    /// <summary>Splits an address; type and option names are case-insensitive, as in socat.</summary>
     public static SocatAddress Parse(string text)
     {
         string[] parts = text.Split(',');

@@ -52,8 +52,8 @@ internal static class SocatCommandLine
                 $"expected two addresses, got {addresses.Count}: tcprelay TCP-LISTEN:9000,fork TCP:127.0.0.1:8080");
         }
 
-        return new SocatInvocation(Build(SocatAddress.Parse(addresses[0]), SocatAddress.Parse(addresses[1]), connection),
-            verbosity);
+        RelayConfig config = Build(SocatAddress.Parse(addresses[0]), SocatAddress.Parse(addresses[1]), connection);
+        return new SocatInvocation(config, verbosity);
     }
 
     private static RelayConfig Build(SocatAddress first, SocatAddress second, SocatConnectionSettings connection)
@@ -91,8 +91,9 @@ internal static class SocatCommandLine
             if (!SocatListenAddress.IsListen(address.Type) && !SocatConnectAddress.IsConnect(address.Type))
             {
                 throw new CommandLineException(
-                    $"address type '{address.Type}' is not supported; tcprelay relays TCP: TCP-LISTEN, TCP4-LISTEN, "
-                    + "TCP6-LISTEN (or TCP-L...) then TCP, TCP4, TCP6, or its own DOCKER and NETNS");
+                    $"address type '{address.Type}' is not supported; tcprelay relays TCP: "
+                    + "TCP-LISTEN, TCP4-LISTEN, TCP6-LISTEN (or TCP-L...) then TCP, TCP4, TCP6, "
+                    + "or its own DOCKER and NETNS");
             }
         }
 

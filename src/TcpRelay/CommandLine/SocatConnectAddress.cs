@@ -54,7 +54,8 @@ internal static class SocatConnectAddress
 
         if (family is { } f && IPAddress.TryParse(host, out IPAddress? literal) && literal.AddressFamily != f)
         {
-            throw new CommandLineException($"{address.Type} cannot connect to {host}: not an address of that family");
+            throw new CommandLineException(
+                $"{address.Type} cannot connect to {host}: not an address of that family");
         }
 
         IPAddress? bind = null;
@@ -76,7 +77,10 @@ internal static class SocatConnectAddress
             }
         }
 
-        return new AddressTarget { Host = host, Port = port, Family = family, BindAddress = bind, SourcePort = sourcePort };
+        return new AddressTarget
+        {
+            Host = host, Port = port, Family = family, BindAddress = bind, SourcePort = sourcePort,
+        };
     }
 
     /// <summary>socat's <c>bind=ADDR</c> or <c>bind=ADDR:PORT</c> on a connecting address.</summary>

@@ -18,7 +18,7 @@ internal sealed class SocatConnectionSettings
 
     public TimeSpan? IdleTimeout { get; set; }
 
-    /// <summary>Handles the options shared by both address kinds; false when the option is not one of them.</summary>
+    /// <summary>Applies an option both address kinds take; false when it is not one of them.</summary>
     public bool TryApply(SocatOption option)
     {
         switch (option.Name)

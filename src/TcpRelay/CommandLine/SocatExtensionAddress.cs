@@ -38,7 +38,8 @@ internal static class SocatExtensionAddress
         int colon = address.Parameters.IndexOf(':', StringComparison.Ordinal);
         string path = colon < 0 ? address.Parameters : address.Parameters[..colon];
         if (colon < 0 || !Path.IsPathFullyQualified(path)
-            || !EndPointSyntax.TryParseTarget(address.Parameters[(colon + 1)..], out string host, out int port, out _))
+            || !EndPointSyntax.TryParseTarget(
+                address.Parameters[(colon + 1)..], out string host, out int port, out _))
         {
             throw new CommandLineException(
                 $"NETNS needs a namespace path, host and port (NETNS:/var/run/netns/app:127.0.0.1:8080), "
@@ -48,7 +49,8 @@ internal static class SocatExtensionAddress
         if (options.FirstOrDefault() is { } unsupported)
         {
             throw new CommandLineException(
-                $"option '{unsupported.Name}' is not supported on NETNS (supported: connect-timeout, keepalive, nodelay)");
+                $"option '{unsupported.Name}' is not supported on NETNS "
+                + "(supported: connect-timeout, keepalive, nodelay)");
         }
 
         return new NamespaceTarget { Netns = path, Host = host, Port = port };

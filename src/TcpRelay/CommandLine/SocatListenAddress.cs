@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using TcpRelay.Admission;
 using TcpRelay.Configuration;
 
 namespace TcpRelay.CommandLine;
@@ -58,7 +59,11 @@ internal static class SocatListenAddress
                     bind = SocatValues.Address(option);
                     break;
                 case "range":
-                    allow.Add(Range(option));
+                    // socat applies the first range= and only warns about the others; allowing every
+                    // one would let in more than socat does with the same line, so refuse instead.
+                    allow.Add(allow.Count == 0
+                        ? Range(option)
+                        : throw SocatValues.Bad(option, "may be given once (socat applies only the first)"));
                     break;
                 default:
                     throw Unsupported(address, option);
@@ -68,7 +73,8 @@ internal static class SocatListenAddress
         IPAddress listenAddress = ListenAddress(address.Type, family, bind);
         if (listen.IPv6Only && listenAddress.AddressFamily != AddressFamily.InterNetworkV6)
         {
-            throw new CommandLineException($"option 'ipv6only' applies to an IPv6 listener (TCP6-LISTEN or bind=[::1])");
+            throw new CommandLineException(
+                "option 'ipv6only' applies to an IPv6 listener (TCP6-LISTEN or bind=[::1])");
         }
 
         return (listen with { EndPoint = new IPEndPoint(listenAddress, port) }, admission with { Allow = allow });
@@ -90,10 +96,11 @@ internal static class SocatListenAddress
         return bind;
     }
 
+    // socat's own reading: address/bits, address:mask, [ip6]/bits; host bits are masked off.
     private static IPNetwork Range(SocatOption option) =>
-        NetworkSyntax.TryParse(SocatValues.Required(option), out IPNetwork network, out string error)
-            ? network
-            : throw SocatValues.Bad(option, $"needs a network such as 10.0.0.0/8 or 10.0.0.0:255.0.0.0 ({error})");
+        SocatRange.TryParse(SocatValues.Required(option), out IPNetwork? network)
+            ? network.Value
+            : throw SocatValues.Bad(option, "needs a network such as 10.0.0.0/8 or 10.0.0.0:255.0.0.0");
 
     private static AddressFamily? Family(string type) => type switch
     {

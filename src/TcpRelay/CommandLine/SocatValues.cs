@@ -16,7 +16,9 @@ internal static class SocatValues
     };
 
     public static int Int(SocatOption option, int min, int max) =>
-        int.TryParse(Required(option), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
+        int.TryParse(Required(option), NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+        && n >= min
+        && n <= max
             ? n
             : throw Bad(option, $"needs a whole number from {min} to {max}");
 

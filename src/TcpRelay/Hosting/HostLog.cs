@@ -4,7 +4,7 @@ namespace TcpRelay.Hosting;
 
 internal static partial class HostLog
 {
-    [LoggerMessage(900, LogLevel.Information, "starting {Routes} routes from {Origin}")]
+    [LoggerMessage(900, LogLevel.Information, "starting the routes of {Origin} ({Routes} in all)")]
     public static partial void Starting(ILogger logger, int routes, string origin);
 
     [LoggerMessage(901, LogLevel.Critical, "cannot start: {Failure}; exiting")]

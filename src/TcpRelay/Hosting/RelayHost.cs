@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using TcpRelay.Serving;
-using TcpRelay.Targets;
 
 namespace TcpRelay.Hosting;
 
@@ -41,13 +40,7 @@ internal static class RelayHost
         ConfigureLogging(builder, settings.LogLevel);
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Config.DrainTimeout + StopMargin);
-
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ITargetDialerFactory, AddressDialerFactory>();
-        builder.Services.AddSingleton<RelayServer>();
-        builder.Services.AddHostedService<HangupSignalHandler>();
-        builder.Services.AddHostedService<RelayHostedService>();
+        builder.Services.AddRelay(settings);
         return builder.Build();
     }
 

@@ -59,6 +59,30 @@ public sealed class ConfigErrorTests
             errors.Select(e => e.Path).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void ErrorsComeInTheOrderOfTheFile()
+    {
+        IReadOnlyList<ConfigError> errors = Errors("""
+            {
+              "drainTimeout": "later",
+              "routes": {
+                "z": { "target": { "address": "127.0.0.1:0" }, "backlog": 0 },
+                "a": { "listen": "127.0.0.1:9001", "target": { "address": "127.0.0.1:80" }, "noDelay": 1 }
+              }
+            }
+            """);
+
+        Assert.Equal(
+            [
+                "$.drainTimeout",
+                "$.routes.z.listen",
+                "$.routes.z.target.address",
+                "$.routes.z.backlog",
+                "$.routes.a.noDelay",
+            ],
+            errors.Select(e => e.Path));
+    }
+
     [Theory]
     [InlineData("\"listen\": \"127.0.0.1:0\"", "$.routes.a.listen", "1 to 65535")]
     [InlineData("\"listen\": \"127.0.0.1:70000\"", "$.routes.a.listen", "1 to 65535")]
@@ -154,7 +178,9 @@ public sealed class ConfigErrorTests
     [InlineData("[ ]", "$")]
     [InlineData("{ \"routes\": { \"a\": { \"target\": { \"address\": \"127.0.0.1:80\" } } } }", "$.routes.a.listen")]
     [InlineData("{ \"routes\": { \"a\": { \"listen\": \"127.0.0.1:9000\" } } }", "$.routes.a.target")]
-    [InlineData("{ \"routes\": { \"bad name\": { \"listen\": \"127.0.0.1:9000\", \"target\": { \"address\": \"127.0.0.1:80\" } } } }",
+    [InlineData(
+        "{ \"routes\": { \"bad name\": { \"listen\": \"127.0.0.1:9000\", "
+        + "\"target\": { \"address\": \"127.0.0.1:80\" } } } }",
         "$.routes['bad name']")]
     public void MissingOrMisshapenRequiredPartsAreReported(string json, string path)
     {

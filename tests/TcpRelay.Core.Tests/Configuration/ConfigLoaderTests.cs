@@ -191,7 +191,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void ShippedRelayJsonIsValid()
     {
-        string path = Path.Combine(RepositoryRoot(), "relay.json");
+        string path = Path.Combine(Repository.Root, "relay.json");
 
         RelayConfig config = ConfigLoader.Load(path);
 
@@ -199,16 +199,5 @@ public sealed class ConfigLoaderTests
         Assert.Equal(8080, config.Routes["erpnext"].Target.Port);
         Assert.Equal(AddressFamily.InterNetwork, config.Routes["demo"].Listen.EndPoint.AddressFamily);
         Assert.True(IPAddress.IsLoopback(config.Routes["demo"].Listen.EndPoint.Address));
-    }
-
-    private static string RepositoryRoot()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "TcpRelay.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? throw new InvalidOperationException("TcpRelay.sln not found above the test assembly");
     }
 }

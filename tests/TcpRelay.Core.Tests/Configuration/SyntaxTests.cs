@@ -33,8 +33,6 @@ public sealed class SyntaxTests
     [InlineData("fd00::/8", "fd00::/8")]
     [InlineData("::1", "::1/128")]
     [InlineData("[::1]/128", "::1/128")]
-    [InlineData("10.0.0.0:255.0.0.0", "10.0.0.0/8")]
-    [InlineData("192.168.7.9:255.255.255.0", "192.168.7.0/24")]
     public void NetworksParseInEveryAcceptedForm(string text, string expected)
     {
         Assert.True(NetworkSyntax.TryParse(text, out IPNetwork network, out string error), error);
@@ -44,7 +42,7 @@ public sealed class SyntaxTests
     [Theory]
     [InlineData("10.0.0.0/33")]
     [InlineData("10.0.0.1/8")]
-    [InlineData("10.0.0.0:255.0.255.0")]
+    [InlineData("10.0.0.0:255.0.0.0")]
     [InlineData("host.example")]
     [InlineData("")]
     public void MalformedNetworksAreRejected(string text) =>

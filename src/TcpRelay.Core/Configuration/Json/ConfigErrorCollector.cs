@@ -12,17 +12,17 @@ internal sealed class ConfigErrorCollector
 
     public IReadOnlyList<ConfigError> Errors => _errors;
 
-    /// <summary>Records a value that could not be read; validation errors at or below its path are dropped.</summary>
+    /// <summary>Records a value that could not be read; validation errors at or below it are dropped.</summary>
     public void Add(string path, string message)
     {
         _errors.Add(new ConfigError(path, message));
         _failedPaths.Add(path);
     }
 
-    /// <summary>Drops later validation errors at or below <paramref name="path"/>: its value is a stand-in.</summary>
+    /// <summary>Drops validation errors at or below <paramref name="path"/>: its value is a stand-in.</summary>
     public void Suppress(string path) => _failedPaths.Add(path);
 
-    /// <summary>Records a problem that leaves the value at <paramref name="path"/> usable (and validated).</summary>
+    /// <summary>Records a problem that leaves the value at <paramref name="path"/> usable.</summary>
     public void AddOnly(string path, string message) => _errors.Add(new ConfigError(path, message));
 
     /// <summary>Adds a validation error unless reading already failed at or above its path.</summary>

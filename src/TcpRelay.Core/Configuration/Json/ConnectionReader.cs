@@ -24,7 +24,7 @@ internal static class ConnectionReader
         };
     }
 
-    /// <summary><c>false</c> (kernel default), <c>true</c> (our defaults) or <c>{ time, interval, count }</c>.</summary>
+    /// <summary><c>false</c> (the kernel's default), <c>true</c> (our defaults) or an object.</summary>
     private static KeepAliveOptions? ReadKeepAlive(JsonObjectReader r)
     {
         if (!r.TryGet("keepAlive", out JsonElement value))

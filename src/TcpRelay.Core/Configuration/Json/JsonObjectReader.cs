@@ -26,7 +26,11 @@ internal sealed class JsonObjectReader
 
     /// <summary>Opens <paramref name="element"/> as an object of the kind <paramref name="what"/>.</summary>
     public static JsonObjectReader? Open(
-        JsonElement element, string path, ConfigErrorCollector errors, string what, IReadOnlyCollection<string> known)
+        JsonElement element,
+        string path,
+        ConfigErrorCollector errors,
+        string what,
+        IReadOnlyCollection<string> known)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -58,7 +62,8 @@ internal sealed class JsonObjectReader
 
     public bool Has(string name) => _values.ContainsKey(name);
 
-    public bool IsNull(string name) => _values.TryGetValue(name, out JsonElement v) && v.ValueKind == JsonValueKind.Null;
+    public bool IsNull(string name) =>
+        _values.TryGetValue(name, out JsonElement v) && v.ValueKind == JsonValueKind.Null;
 
     /// <summary>The raw value when present and not null.</summary>
     public bool TryGet(string name, out JsonElement value) =>
@@ -146,7 +151,8 @@ internal sealed class JsonObjectReader
 
         if (v.ValueKind != JsonValueKind.Array)
         {
-            Fail(name, $"'{name}' must be an array of networks such as [\"10.0.0.0/8\"], found {JsonKinds.Describe(v)}");
+            Fail(name, $"'{name}' must be an array of networks such as [\"10.0.0.0/8\"], "
+                + $"found {JsonKinds.Describe(v)}");
             return null;
         }
 
@@ -157,7 +163,8 @@ internal sealed class JsonObjectReader
             string itemPath = JsonPath.Index(PathOf(name), index++);
             if (item.ValueKind != JsonValueKind.String)
             {
-                Errors.Add(itemPath, $"a network must be a string such as \"10.0.0.0/8\", found {JsonKinds.Describe(item)}");
+                Errors.Add(itemPath,
+                    $"a network must be a string such as \"10.0.0.0/8\", found {JsonKinds.Describe(item)}");
             }
             else if (NetworkSyntax.TryParse(item.GetString()!, out IPNetwork network, out string error))
             {
@@ -172,7 +179,7 @@ internal sealed class JsonObjectReader
         return networks;
     }
 
-    /// <summary>A nested object of the kind <paramref name="what"/>; null when absent, null or not an object.</summary>
+    /// <summary>A nested object of the kind <paramref name="what"/>; null when absent or not an object.</summary>
     public JsonObjectReader? Object(string name, string what, IReadOnlyCollection<string> known) =>
         TryGet(name, out JsonElement v) ? Open(v, PathOf(name), Errors, what, known) : null;
 

@@ -41,7 +41,8 @@ internal static class RelayConfigReader
 
         if (!Uri.TryCreate(host, UriKind.Absolute, out Uri? uri))
         {
-            docker.Fail("host", $"'{host}' is not an engine address; write \"unix:///var/run/docker.sock\" or \"tcp://host:2375\"");
+            docker.Fail("host",
+                $"'{host}' is not an engine address; write \"unix:///var/run/docker.sock\" or \"tcp://host:2375\"");
             return null;
         }
 

@@ -37,7 +37,8 @@ internal static class RouteReader
     private static ListenConfig ReadListen(JsonObjectReader r)
     {
         var endPoint = new IPEndPoint(IPAddress.Any, 0); // placeholder: the error is already recorded
-        if (r.String("listen") is { } listen && !EndPointSyntax.TryParseListen(listen, out endPoint, out string error))
+        if (r.String("listen") is { } listen
+            && !EndPointSyntax.TryParseListen(listen, out endPoint, out string error))
         {
             r.Fail("listen", error);
         }

@@ -5,7 +5,8 @@ namespace TcpRelay.Configuration.Json;
 /// <summary>Reads the <c>routes</c> object: route names are its keys, each defined once.</summary>
 internal static class RoutesReader
 {
-    public static IReadOnlyDictionary<string, RouteConfig> Read(JsonElement routes, string path, ConfigErrorCollector errors)
+    public static IReadOnlyDictionary<string, RouteConfig> Read(
+        JsonElement routes, string path, ConfigErrorCollector errors)
     {
         var result = new Dictionary<string, RouteConfig>(StringComparer.Ordinal);
         if (routes.ValueKind != JsonValueKind.Object)
