@@ -7,7 +7,8 @@ namespace TcpRelay.Docker;
 /// Where a container target points now, or why it points nowhere. <see cref="Final"/> marks a
 /// problem that waiting will not fix (the route names no network and the container has several).
 /// </summary>
-internal readonly record struct ContainerChoice(ContainerSnapshot? Container, IPAddress? Address, string? Problem, bool Final)
+internal readonly record struct ContainerChoice(
+    ContainerSnapshot? Container, IPAddress? Address, string? Problem, bool Final)
 {
     /// <summary>
     /// Decides from the view's current snapshot. Without <paramref name="needAddress"/> a running
@@ -39,7 +40,9 @@ internal readonly record struct ContainerChoice(ContainerSnapshot? Container, IP
             return Problematic(snapshot, $"container {name} is {snapshot.Health} (its HEALTHCHECK must pass)");
         }
 
-        return needAddress ? ChooseNetwork(snapshot, target) : new ContainerChoice(snapshot, null, null, Final: false);
+        return needAddress
+            ? ChooseNetwork(snapshot, target)
+            : new ContainerChoice(snapshot, null, null, Final: false);
     }
 
     private static ContainerChoice ChooseNetwork(ContainerSnapshot snapshot, ContainerTarget target)
@@ -53,7 +56,8 @@ internal readonly record struct ContainerChoice(ContainerSnapshot? Container, IP
         {
             if (!snapshot.Networks.ContainsKey(target.Network))
             {
-                return Problematic(snapshot, $"container {name} is not on network {target.Network} (its networks: {networks})");
+                return Problematic(
+                    snapshot, $"container {name} is not on network {target.Network} (its networks: {networks})");
             }
 
             network = target.Network;

@@ -16,6 +16,8 @@ namespace TcpRelay.Docker;
 /// </summary>
 internal sealed class ContainerDialer : ITargetDialer
 {
+    private static readonly TimeSpan ServiceStartRetry = TimeSpan.FromMilliseconds(100);
+
     private readonly RouteConfig _route;
     private readonly ContainerTarget _target;
     private readonly DockerView _view;
@@ -57,6 +59,7 @@ internal sealed class ContainerDialer : ITargetDialer
     public async ValueTask<Socket> ConnectAsync(CancellationToken cancellationToken)
     {
         long started = _time.GetTimestamp();
+        bool held = false;
         while (true)
         {
             // Read the signal before the state: an update between the two still wakes the wait below.
@@ -67,10 +70,13 @@ internal sealed class ContainerDialer : ITargetDialer
             {
                 try
                 {
-                    return UseNamespace(choice, log: true)
-                        ? await ConnectInNamespaceAsync(choice.Container!, cancellationToken)
-                        : await TcpConnector.ConnectAsync(
-                            new IPEndPoint(choice.Address!, _target.Port), _route.Connection, null, cancellationToken);
+                    if (UseNamespace(choice, log: true))
+                    {
+                        return await ConnectInNamespaceAsync(choice.Container!, cancellationToken);
+                    }
+
+                    var remote = new IPEndPoint(choice.Address!, _target.Port);
+                    return await TcpConnector.ConnectAsync(remote, _route.Connection, null, cancellationToken);
                 }
                 catch (TargetDialException e) when (e.Failure is DialFailure.Refused or DialFailure.Unreachable
                     && changed.IsCompleted && Remaining(started) > TimeSpan.Zero)
@@ -84,6 +90,15 @@ internal sealed class ContainerDialer : ITargetDialer
                     // Its namespace vanished: the container is stopping; the view will hear of it.
                     problem = $"container {_target.Container} is not running ({e.Message})";
                 }
+                catch (TargetDialException e) when (e.Failure is DialFailure.Refused && held
+                    && Remaining(started) > TimeSpan.Zero)
+                {
+                    // This connection waited for the container to start; its service may need a
+                    // moment more to listen. Keep trying within the same hold time.
+                    DockerLog.RetryAfterChange(_logger, _route.Name, e.Message, _target.Container);
+                    await Task.Delay(Min(ServiceStartRetry, Remaining(started)), _time, cancellationToken);
+                    continue;
+                }
             }
 
             TimeSpan remaining = Remaining(started);
@@ -94,6 +109,7 @@ internal sealed class ContainerDialer : ITargetDialer
             }
 
             DockerLog.Holding(_logger, _route.Name, _target.Container, problem, remaining);
+            held = true;
             try
             {
                 await changed.WaitAsync(remaining, _time, cancellationToken);
@@ -129,7 +145,7 @@ internal sealed class ContainerDialer : ITargetDialer
             : ContainerChoice.Make(snapshot, _target, _view, needAddress: false);
     }
 
-    /// <summary>Which path this connection takes; in auto mode the choice and its reason are logged on change.</summary>
+    /// <summary>The path of this connection; auto mode logs the choice and its reason when it changes.</summary>
     private bool UseNamespace(ContainerChoice choice, bool log)
     {
         if (_target.Via != TargetVia.Auto)
@@ -151,19 +167,24 @@ internal sealed class ContainerDialer : ITargetDialer
         return noRoute is not null;
     }
 
-    private async Task<Socket> ConnectInNamespaceAsync(ContainerSnapshot container, CancellationToken cancellationToken)
+    private async Task<Socket> ConnectInNamespaceAsync(
+        ContainerSnapshot container, CancellationToken cancellationToken)
     {
         if (!IPAddress.TryParse(_target.NamespaceHost, out IPAddress? host))
         {
             throw new TargetDialException(DialFailure.Error,
-                $"the host dialled inside a container's namespace must be an IP address, not '{_target.NamespaceHost}'");
+                "the host dialled inside a container's namespace must be an IP address, "
+                + $"not '{_target.NamespaceHost}'");
         }
 
         // The namespace of the process the view saw last: a recreated container has a new one.
         var remote = new IPEndPoint(host, _target.Port);
-        Socket socket = await _namespaces.CreateSocketAsync($"/proc/{container.Pid}/ns/net", remote.AddressFamily);
+        string path = $"/proc/{container.Pid}/ns/net";
+        Socket socket = await _namespaces.CreateSocketAsync(path, remote.AddressFamily);
         return await TcpConnector.ConnectAsync(socket, remote, _route.Connection, cancellationToken);
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private TimeSpan Remaining(long started) => _target.HoldTime - _time.GetElapsedTime(started);
 }

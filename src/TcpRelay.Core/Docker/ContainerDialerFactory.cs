@@ -13,7 +13,10 @@ internal sealed class ContainerDialerFactory : ITargetDialerFactory
     private readonly TimeProvider _time;
     private readonly NamespaceSockets _namespaces;
 
-    public ContainerDialerFactory(DockerView view, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null,
+    public ContainerDialerFactory(
+        DockerView view,
+        ILoggerFactory loggerFactory,
+        TimeProvider? timeProvider = null,
         NamespaceSockets? namespaces = null)
     {
         _view = view;

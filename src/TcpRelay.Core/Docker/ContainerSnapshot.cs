@@ -39,7 +39,7 @@ internal sealed record ContainerSnapshot
         return reference.Length >= 4 && Id.StartsWith(reference, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Same container, state and addresses: nothing a dialer or an operator would notice changed.</summary>
+    /// <summary>Same container, state and addresses: nothing a dialer or an operator would notice.</summary>
     public bool SameAs(ContainerSnapshot? other) =>
         other is not null
         && Id == other.Id && Name == other.Name && Status == other.Status && Running == other.Running
@@ -57,7 +57,8 @@ internal sealed record ContainerSnapshot
         {
             foreach ((string network, EndpointSettings endpoint) in endpoints)
             {
-                networks[network] = ParseAddress(endpoint?.IPAddress) ?? ParseAddress(endpoint?.GlobalIPv6Address);
+                networks[network] = ParseAddress(endpoint?.IPAddress)
+                    ?? ParseAddress(endpoint?.GlobalIPv6Address);
             }
         }
 

@@ -2,7 +2,7 @@ using TcpRelay.Configuration;
 
 namespace TcpRelay.Docker;
 
-/// <summary>Where the Docker Engine API is: relay.json first, then <c>DOCKER_HOST</c>, then the local socket.</summary>
+/// <summary>Where the Engine API is: relay.json, then <c>DOCKER_HOST</c>, then the local socket.</summary>
 internal static class DockerEndpoint
 {
     public static readonly Uri Default = new("unix:///var/run/docker.sock");

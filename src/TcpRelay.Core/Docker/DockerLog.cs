@@ -50,19 +50,16 @@ internal static partial class DockerLog
         + "hold time for one to appear")]
     public static partial void ContainerMissing(ILogger logger, string container);
 
-    [LoggerMessage(3014, LogLevel.Warning,
-        "Inspecting container {Id} failed ({Reason}); the next reconnect re-inspects everything")]
-    public static partial void InspectFailed(ILogger logger, string id, string reason);
-
     [LoggerMessage(3020, LogLevel.Debug,
         "Route {Route}: {Container} is not usable ({Reason}); holding the connection up to {Remaining}")]
     public static partial void Holding(
         ILogger logger, string route, string container, string reason, TimeSpan remaining);
 
     [LoggerMessage(3021, LogLevel.Debug,
-        "Route {Route}: connecting failed ({Reason}) while {Container} changed; trying again")]
+        "Route {Route}: connecting failed ({Reason}) while {Container} changed or started; trying again")]
     public static partial void RetryAfterChange(ILogger logger, string route, string reason, string container);
 
     [LoggerMessage(3022, LogLevel.Information, "Route {Route}: reaching {Container} via {Via} ({Reason})")]
-    public static partial void ViaChosen(ILogger logger, string route, string container, string via, string reason);
+    public static partial void ViaChosen(
+        ILogger logger, string route, string container, string via, string reason);
 }

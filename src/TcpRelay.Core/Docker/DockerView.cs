@@ -1,4 +1,3 @@
-using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
@@ -23,10 +22,9 @@ internal sealed class DockerView : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, ContainerWatch> _watches = new(StringComparer.Ordinal);
+    private readonly ContainerTable _table;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Dictionary<string, ContainerSnapshot> _containers = new(StringComparer.Ordinal);
     private Task? _loop;
     private volatile EngineState _state = EngineState.Connecting;
     private volatile string? _engineProblem;
@@ -35,6 +33,7 @@ internal sealed class DockerView : IAsyncDisposable
     {
         Endpoint = DockerEndpoint.Resolve(config);
         _logger = loggerFactory.CreateLogger("TcpRelay.Docker.DockerView");
+        _table = new ContainerTable(_logger);
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -59,35 +58,13 @@ internal sealed class DockerView : IAsyncDisposable
     /// <summary>Returns the watch for a container reference, starting the view if needed.</summary>
     public ContainerWatch Watch(string reference)
     {
-        ContainerWatch watch;
-        lock (_gate)
-        {
-            if (!_watches.TryGetValue(reference, out watch!))
-            {
-                watch = new ContainerWatch(reference);
-                _watches.Add(reference, watch);
-                watch.Publish(Resolve(reference));
-                RememberAddresses(watch, watch.Current);
-            }
-
-            watch.Users++;
-        }
-
+        ContainerWatch watch = _table.Watch(reference);
         EnsureStarted();
         return watch;
     }
 
     /// <summary>Gives a watch back; the view forgets it when no route uses it any more.</summary>
-    public void Release(ContainerWatch watch)
-    {
-        lock (_gate)
-        {
-            if (--watch.Users == 0)
-            {
-                _watches.Remove(watch.Reference);
-            }
-        }
-    }
+    public void Release(ContainerWatch watch) => _table.Release(watch);
 
     public async ValueTask DisposeAsync()
     {
@@ -201,7 +178,8 @@ internal sealed class DockerView : IAsyncDisposable
                     TaskScheduler.Default);
             try
             {
-                Dictionary<string, ContainerSnapshot> containers = await InspectAllAsync(client, cancellationToken);
+                Dictionary<string, ContainerSnapshot> containers =
+                    await InspectAllAsync(client, cancellationToken);
                 int count = containers.Count;
                 _engineProblem = null;
                 _state = EngineState.Connected;
@@ -215,14 +193,9 @@ internal sealed class DockerView : IAsyncDisposable
                     DockerLog.EngineConnected(_logger, Endpoint, version.Version, api, count);
                 }
 
-                lock (_gate)
-                {
-                    _containers = containers;
-                    PublishAll();
-                }
-
+                _table.Replace(containers);
                 _firstAttempt.TrySetResult();
-                SignalAll();
+                _table.SignalAll();
                 await foreach (Message message in events.Reader.ReadAllAsync(cancellationToken))
                 {
                     if (EngineEvent.From(message) is { } engineEvent)
@@ -288,32 +261,23 @@ internal sealed class DockerView : IAsyncDisposable
         return containers;
     }
 
-    private async Task ApplyAsync(DockerClient client, EngineEvent engineEvent, CancellationToken cancellationToken)
+    private async Task ApplyAsync(
+        DockerClient client, EngineEvent engineEvent, CancellationToken cancellationToken)
     {
         ContainerSnapshot? snapshot = engineEvent.Kind == EngineEventKind.Destroyed
             ? null
             : await InspectAsync(client, engineEvent.ContainerId, cancellationToken);
-        lock (_gate)
-        {
-            if (snapshot is null)
-            {
-                _containers.Remove(engineEvent.ContainerId);
-            }
-            else
-            {
-                _containers[snapshot.Id] = snapshot;
-            }
-
-            PublishAll();
-        }
+        _table.Apply(engineEvent.ContainerId, snapshot);
     }
 
     /// <summary>Inspects one container; null when it no longer exists.</summary>
-    private static async Task<ContainerSnapshot?> InspectAsync(DockerClient client, string id, CancellationToken cancellationToken)
+    private static async Task<ContainerSnapshot?> InspectAsync(
+        DockerClient client, string id, CancellationToken cancellationToken)
     {
         try
         {
-            ContainerInspectResponse inspect = await client.Containers.InspectContainerAsync(id, cancellationToken);
+            ContainerInspectResponse inspect =
+                await client.Containers.InspectContainerAsync(id, cancellationToken);
             return ContainerSnapshot.FromInspect(inspect);
         }
         catch (DockerContainerNotFoundException)
@@ -322,121 +286,11 @@ internal sealed class DockerView : IAsyncDisposable
         }
     }
 
-    /// <summary>Recomputes every watch from the container table. Called under the lock.</summary>
-    private void PublishAll()
-    {
-        foreach (ContainerWatch watch in _watches.Values)
-        {
-            ContainerSnapshot? previous = watch.Current;
-            ContainerSnapshot? current = Resolve(watch.Reference);
-            if (current is null && previous is null)
-            {
-                continue;
-            }
-
-            if (current is not null && current.SameAs(previous))
-            {
-                continue;
-            }
-
-            watch.Publish(current);
-            LogTransition(watch, previous, current);
-            RememberAddresses(watch, current);
-        }
-    }
-
-    private void SignalAll()
-    {
-        lock (_gate)
-        {
-            foreach (ContainerWatch watch in _watches.Values)
-            {
-                watch.Signal();
-            }
-        }
-    }
-
-    /// <summary>A name wins over an ID prefix; an ambiguous prefix resolves to nothing.</summary>
-    private ContainerSnapshot? Resolve(string reference)
-    {
-        string name = reference.TrimStart('/');
-        ContainerSnapshot? byId = null;
-        int idMatches = 0;
-        foreach (ContainerSnapshot snapshot in _containers.Values)
-        {
-            if (string.Equals(snapshot.Name, name, StringComparison.Ordinal))
-            {
-                return snapshot;
-            }
-
-            if (snapshot.Matches(reference))
-            {
-                byId = snapshot;
-                idMatches++;
-            }
-        }
-
-        return idMatches == 1 ? byId : null;
-    }
-
-    private void LogTransition(ContainerWatch watch, ContainerSnapshot? previous, ContainerSnapshot? current)
-    {
-        if (current is null)
-        {
-            DockerLog.ContainerMissing(_logger, watch.Reference);
-            return;
-        }
-
-        foreach ((string network, IPAddress? address) in current.Networks)
-        {
-            if (address is not null
-                && watch.LastAddresses.TryGetValue(network, out IPAddress? last)
-                && !last.Equals(address))
-            {
-                DockerLog.AddressChanged(_logger, watch.Reference, last.ToString(), address.ToString(), network);
-            }
-        }
-
-        bool usableBefore = previous is { Running: true } && previous.Health is null or "healthy";
-        bool usableNow = current is { Running: true } && current.Health is null or "healthy";
-        bool sameRun = previous is not null && previous.Id == current.Id && previous.Pid == current.Pid;
-        if (usableNow && (!usableBefore || !sameRun))
-        {
-            string health = current.Health is null ? "" : ", " + current.Health;
-            string addresses = string.Join(", ", current.Networks.Select(pair => $"{pair.Key}={pair.Value}"));
-            DockerLog.ContainerRunning(_logger, watch.Reference, current.ShortId, current.Pid, health, addresses);
-        }
-        else if (!usableNow && (usableBefore || previous is null || previous.Status != current.Status
-            || previous.Health != current.Health))
-        {
-            string status = current.Health is not null && current.Running
-                ? $"{current.Status}, {current.Health}"
-                : current.Status;
-            DockerLog.ContainerUnusable(_logger, watch.Reference, status);
-        }
-    }
-
-    private static void RememberAddresses(ContainerWatch watch, ContainerSnapshot? snapshot)
-    {
-        if (snapshot is null)
-        {
-            return;
-        }
-
-        foreach ((string network, IPAddress? address) in snapshot.Networks)
-        {
-            if (address is not null)
-            {
-                watch.LastAddresses[network] = address;
-            }
-        }
-    }
-
     private void SetUnreachable(string reason)
     {
         _engineProblem = reason;
         _state = EngineState.Unreachable;
-        SignalAll();
+        _table.SignalAll();
     }
 
     private static bool IsEngineFailure(Exception e) =>

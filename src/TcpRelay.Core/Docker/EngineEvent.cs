@@ -2,7 +2,7 @@ using Docker.DotNet.Models;
 
 namespace TcpRelay.Docker;
 
-/// <summary>The part of one Docker events-stream message the view acts on: which container, what happened.</summary>
+/// <summary>What the view takes from one events-stream message: which container, what happened.</summary>
 internal readonly record struct EngineEvent(string ContainerId, EngineEventKind Kind, string Action)
 {
     /// <summary>Null for events that change nothing the view keeps.</summary>

@@ -16,7 +16,7 @@ internal sealed class EventChannel : IProgress<Message>
 
     public void Report(Message value) => _channel.Writer.TryWrite(value);
 
-    /// <summary>Ends the reader when the stream ends: with the stream's error, or an end-of-stream error.</summary>
+    /// <summary>Ends the reader when the stream ends, with its error or an end-of-stream one.</summary>
     public void Complete(Exception? error) =>
         _channel.Writer.TryComplete(error ?? new IOException("the events stream ended"));
 }

@@ -34,7 +34,7 @@ public sealed class ContainerDialerTests : IAsyncLifetime
         string network = await _docker.CreateNetworkAsync();
         string web = TestbedDocker.UniqueName("web");
         await _docker.StartEchoAsync(web, network, "v1");
-        RelayServer relay = await _bed.RelayAsync(new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort });
+        RelayServer relay = await _bed.RelayAsync(Echo(web));
 
         using Socket socket = await ContainerTestbed.ConnectClientAsync(relay);
 
@@ -68,7 +68,7 @@ public sealed class ContainerDialerTests : IAsyncLifetime
         string web = TestbedDocker.UniqueName("web");
         await _docker.StartEchoAsync(web, network, "v1");
         IPAddress oldAddress = await _docker.AddressAsync(web, network);
-        RelayServer relay = await _bed.RelayAsync(new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort });
+        RelayServer relay = await _bed.RelayAsync(Echo(web));
         using (Socket first = await ContainerTestbed.ConnectClientAsync(relay))
         {
             Assert.Equal("v1", await Wire.ReadLineAsync(first));
@@ -129,7 +129,7 @@ public sealed class ContainerDialerTests : IAsyncLifetime
         await _docker.StartEchoAsync(web, network, "original");
         await _docker.StartEchoAsync(other, network, "renamed-in");
         _docker.Track(web + "-old");
-        ITargetDialer dialer = await _bed.DialerAsync(new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort });
+        ITargetDialer dialer = await _bed.DialerAsync(Echo(web));
         using (Socket before = await dialer.ConnectAsync(Cancel))
         {
             Assert.Equal("original", await Wire.ReadLineAsync(before));
@@ -162,7 +162,7 @@ public sealed class ContainerDialerTests : IAsyncLifetime
     public async Task ContainerOnTwoNetworksWithoutChoiceFailsAtOnceListingTheNetworks()
     {
         (string web, string front, string back) = await StartOnTwoNetworksAsync();
-        ITargetDialer dialer = await _bed.DialerAsync(new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort });
+        ITargetDialer dialer = await _bed.DialerAsync(Echo(web));
         await Wire.WaitUntilAsync(() => dialer.CurrentTarget.Contains(back, StringComparison.Ordinal));
         var clock = Stopwatch.StartNew();
 
@@ -231,8 +231,12 @@ public sealed class ContainerDialerTests : IAsyncLifetime
         return (web, front, back);
     }
 
+    private static ContainerTarget Echo(string container) =>
+        new() { Container = container, Port = TestbedDocker.EchoPort };
+
     private async Task WaitForLogAsync(int eventId, string text)
     {
-        await Wire.WaitUntilAsync(() => _log.Messages(eventId).Any(m => m.Contains(text, StringComparison.Ordinal)));
+        await Wire.WaitUntilAsync(
+            () => _log.Messages(eventId).Any(m => m.Contains(text, StringComparison.Ordinal)));
     }
 }

@@ -46,7 +46,7 @@ public sealed class ContainerNamespaceTests : IAsyncLifetime
     public async Task BridgeFailsClearlyWhenThisNamespaceHasNoRouteToTheContainer()
     {
         (string web, _) = await StartUnroutableEchoAsync("v1");
-        var target = new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort, Via = TargetVia.Bridge };
+        ContainerTarget target = Echo(web, TargetVia.Bridge);
         ITargetDialer dialer = await _bed.DialerAsync(target);
         var clock = Stopwatch.StartNew();
 
@@ -63,7 +63,7 @@ public sealed class ContainerNamespaceTests : IAsyncLifetime
     public async Task RelayReachesUnroutableContainerThroughItsNamespaceWithIntegrity(TargetVia via)
     {
         (string web, _) = await StartUnroutableEchoAsync("inside");
-        RelayServer relay = await _bed.RelayAsync(new ContainerTarget { Container = web, Port = TestbedDocker.EchoPort, Via = via });
+        RelayServer relay = await _bed.RelayAsync(Echo(web, via));
 
         using Socket client = await ContainerTestbed.ConnectClientAsync(relay);
 
@@ -91,7 +91,8 @@ public sealed class ContainerNamespaceTests : IAsyncLifetime
         using Socket client = await ContainerTestbed.ConnectClientAsync(relay);
 
         Assert.Equal("routed", await Wire.ReadLineAsync(client));
-        Assert.Equal(new IPEndPoint(address, TestbedDocker.EchoPort).ToString(), Assert.Single(relay.Connections).Target);
+        Assert.Equal(
+            new IPEndPoint(address, TestbedDocker.EchoPort).ToString(), Assert.Single(relay.Connections).Target);
         Assert.Contains($"via bridge to {address}", Assert.Single(_log.Messages(3022)), StringComparison.Ordinal);
     }
 
@@ -113,8 +114,12 @@ public sealed class ContainerNamespaceTests : IAsyncLifetime
         var sinceStart = Stopwatch.StartNew();
 
         Assert.Equal("v2", await greeting);
-        Assert.True(sinceStart.Elapsed < TimeSpan.FromSeconds(1), $"reached the new container {sinceStart.Elapsed} after its start");
+        TimeSpan elapsed = sinceStart.Elapsed;
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"reached the new container {elapsed} after its start");
     }
+
+    private static ContainerTarget Echo(string container, TargetVia via) =>
+        new() { Container = container, Port = TestbedDocker.EchoPort, Via = via };
 
     private async Task<(string Container, string Network)> StartUnroutableEchoAsync(string id)
     {

@@ -24,7 +24,7 @@ internal sealed class ContainerTestbed : IAsyncDisposable
 
     public TestbedDocker Docker { get; }
 
-    /// <summary>The endpoint the relay's view uses; the engine's own socket unless a test says otherwise.</summary>
+    /// <summary>The endpoint the relay's view uses; the engine's own socket unless a test changes it.</summary>
     public string EngineHost { get; set; }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -48,7 +48,10 @@ internal sealed class ContainerTestbed : IAsyncDisposable
     {
         var relay = new RelayServer(Log, [new ContainerDialerFactory(await ViewAsync(), Log)]);
         _cleanup.Add(relay);
-        var config = new RelayConfig { Routes = new Dictionary<string, RouteConfig> { ["test"] = Wire.Route(target) } };
+        var config = new RelayConfig
+        {
+            Routes = new Dictionary<string, RouteConfig> { ["test"] = Wire.Route(target) },
+        };
         await relay.StartAsync(config, Cancel);
         return relay;
     }

@@ -137,7 +137,8 @@ public sealed class EngineOutageTests : IAsyncLifetime
             }
         }
 
-        throw new InvalidOperationException("tests/testbed/testbed.sh not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException(
+            "tests/testbed/testbed.sh not found above " + AppContext.BaseDirectory);
     }
 
     private static async Task RunScriptAsync(string script, string command)

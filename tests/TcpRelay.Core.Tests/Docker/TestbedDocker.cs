@@ -26,7 +26,8 @@ internal sealed class TestbedDocker : IAsyncDisposable
 
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 
-    public Task<string> RunAsync(params string[] arguments) => Processes.RunAsync("docker", ["-H", Host, .. arguments]);
+    public Task<string> RunAsync(params string[] arguments) =>
+        Processes.RunAsync("docker", ["-H", Host, .. arguments]);
 
     /// <summary>A bridge network with a subnet from the test bed's pool (198.19.0.0/16).</summary>
     public async Task<string> CreateNetworkAsync()
@@ -67,7 +68,8 @@ internal sealed class TestbedDocker : IAsyncDisposable
             $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}", container));
 
     public async Task<System.Net.IPNetwork> SubnetAsync(string network) =>
-        System.Net.IPNetwork.Parse(await RunAsync("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", network));
+        System.Net.IPNetwork.Parse(
+            await RunAsync("network", "inspect", "-f", "{{(index .IPAM.Config 0).Subnet}}", network));
 
     public async ValueTask DisposeAsync()
     {

@@ -85,7 +85,8 @@ public sealed class NamespaceTargetTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<TargetDialException>(() => dialer.ConnectAsync(Cancel).AsTask());
 
         Assert.Equal(DialFailure.Unresolved, error.Failure);
-        Assert.Equal("network namespace /run/netns/tcprelay-no-such-namespace does not exist (any more)", error.Message);
+        Assert.Equal(
+            "network namespace /run/netns/tcprelay-no-such-namespace does not exist (any more)", error.Message);
     }
 
     [Fact]
@@ -112,7 +113,8 @@ public sealed class NamespaceTargetTests : IAsyncLifetime
 
         for (int i = 0; i < 20; i++)
         {
-            using Socket socket = await NamespaceSockets.Shared.CreateSocketAsync(NamespacePath, AddressFamily.InterNetwork);
+            using Socket socket =
+                await NamespaceSockets.Shared.CreateSocketAsync(NamespacePath, AddressFamily.InterNetwork);
             Assert.Equal(home, await NamespaceSockets.Shared.WorkerNamespaceAsync());
         }
     }
