@@ -139,7 +139,6 @@ public sealed class ExecutableTests
     }
 
     [Theory]
-    [InlineData("doctor")]
     [InlineData("status")]
     public async Task CommandsNotInThisBuildExitTwo(string command)
     {
