@@ -1,14 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using TcpRelay.Hosting;
 
 namespace TcpRelay.Doctor;
 
 /// <summary><c>tcprelay doctor</c> on address routes to loopback: no Docker, no test bed.</summary>
-public sealed class DoctorAddressRouteTests : IDisposable
+public sealed class DoctorAddressRouteTests
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("tcprelay-doctor-").FullName;
-
     [Fact]
     public async Task AnAddressRouteToALoopbackServiceIsOk()
     {
@@ -16,71 +15,70 @@ public sealed class DoctorAddressRouteTests : IDisposable
         Requires.Root();
         using var service = new TcpListener(IPAddress.Loopback, 0);
         service.Start();
-        string config = WriteConfig(((IPEndPoint)service.LocalEndpoint).Port);
+        using var config = TempConfigFile.LoopbackRoute(FreePort(), ((IPEndPoint)service.LocalEndpoint).Port);
 
-        ToolResult run = await RunAsync("doctor", "--config", config, "--json");
+        (int exitCode, TcpRelayProcess doctor) = await TcpRelayProcess.RunAsync(
+            "doctor", "--config", config.Path, "--json");
 
-        Assert.Equal(0, run.ExitCode);
-        using JsonDocument json = JsonDocument.Parse(run.Output);
-        JsonElement[] findings =
-            [.. json.RootElement.GetProperty("routes")[0].GetProperty("findings").EnumerateArray()];
-        Assert.Equal(
-            ["listener", "routing", "rules", "reach-host"],
-            findings.Select(f => f.GetProperty("check").GetString()));
-        Assert.All(findings, f => Assert.Equal("ok", f.GetProperty("status").GetString()));
-        Assert.Equal("127.0.0.1 is an address of this host", findings[1].GetProperty("summary").GetString());
+        using (doctor)
+        {
+            Assert.Equal(0, exitCode);
+            using JsonDocument json = JsonDocument.Parse(doctor.Stdout);
+            JsonElement[] findings =
+                [.. json.RootElement.GetProperty("routes")[0].GetProperty("findings").EnumerateArray()];
+            Assert.Equal(
+                ["listener", "routing", "rules", "reach-host"],
+                findings.Select(f => f.GetProperty("check").GetString()));
+            Assert.All(findings, f => Assert.Equal("ok", f.GetProperty("status").GetString()));
+            Assert.Equal(
+                "127.0.0.1 is an address of this host", findings[1].GetProperty("summary").GetString());
+        }
     }
 
     [Fact]
     public async Task ARefusingTargetFailsTheReachabilityCheck()
     {
         int closedPort = FreePort();
-        string config = WriteConfig(closedPort);
+        using var config = TempConfigFile.LoopbackRoute(FreePort(), closedPort);
 
-        ToolResult run = await RunAsync("doctor", "--config", config);
+        (int exitCode, TcpRelayProcess doctor) =
+            await TcpRelayProcess.RunAsync("doctor", "--config", config.Path);
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains($"FAIL  reach-host   from the host to 127.0.0.1:{closedPort}: refused in ", run.Output,
-            StringComparison.Ordinal);
+        using (doctor)
+        {
+            Assert.Equal(2, exitCode);
+            Assert.Contains($"FAIL  reach-host   from the host to 127.0.0.1:{closedPort}: refused in ",
+                doctor.Stdout, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
     public async Task AnUnknownRouteNameIsAFailureThatListsTheRoutes()
     {
-        string config = WriteConfig(FreePort());
+        using var config = TempConfigFile.LoopbackRoute(FreePort(), FreePort());
 
-        ToolResult run = await RunAsync("doctor", "--config", config, "nosuch");
+        (int exitCode, TcpRelayProcess doctor) = await TcpRelayProcess.RunAsync(
+            "doctor", "--config", config.Path, "nosuch");
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("no route named nosuch", run.Error, StringComparison.Ordinal);
-        Assert.Contains("(routes: loop)", run.Error, StringComparison.Ordinal);
+        using (doctor)
+        {
+            Assert.Equal(2, exitCode);
+            Assert.Contains("no route named nosuch", doctor.Stderr, StringComparison.Ordinal);
+            Assert.Contains("(routes: test)", doctor.Stderr, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
     public async Task AnUnknownOptionIsAFailure()
     {
-        ToolResult run = await RunAsync("doctor", "--frobnicate");
+        (int exitCode, TcpRelayProcess doctor) = await TcpRelayProcess.RunAsync("doctor", "--frobnicate");
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("unknown option '--frobnicate'", run.Error, StringComparison.Ordinal);
+        using (doctor)
+        {
+            Assert.Equal(2, exitCode);
+            Assert.Contains("unknown option '--frobnicate'", doctor.Stderr, StringComparison.Ordinal);
+        }
     }
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string WriteConfig(int targetPort)
-    {
-        string path = Path.Combine(_folder, "relay.json");
-        File.WriteAllText(path, $$"""
-            { "routes": { "loop": {
-              "listen": "127.0.0.1:{{FreePort()}}", "target": { "address": "127.0.0.1:{{targetPort}}" }
-            } } }
-            """);
-        return path;
-    }
-
-    private static Task<ToolResult> RunAsync(params string[] arguments) =>
-        ToolRunner.RunAsync(
-            Path.Combine(AppContext.BaseDirectory, "tcprelay"), arguments, TimeSpan.FromSeconds(60), default);
 
     private static int FreePort()
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using TcpRelay.Hosting;
 
 namespace TcpRelay.Doctor;
 
@@ -103,19 +104,21 @@ internal sealed class DoctorBed : IAsyncDisposable
         StartListeningProcessAsync("socat", $"TCP-LISTEN:{ListenPort},bind=127.0.0.1,reuseaddr", "STDIO");
 
     /// <summary>
-    /// The relay itself on the route's listen port. It dials the container's address directly:
-    /// the listener check looks only at who holds the port.
+    /// The relay itself on the route's listen port, from a configuration of its own (a loopback
+    /// route): the listener check looks only at who holds the port.
     /// </summary>
     public async Task<int> StartRelayAsync()
     {
-        string path = Path.Combine(_folder, "relay-address.json");
-        await File.WriteAllTextAsync(path, $$"""
-            { "routes": { "web": {
-              "listen": "127.0.0.1:{{ListenPort}}", "target": { "address": "{{Address}}:{{WebPort}}" }
-            } } }
-            """);
-        return await StartListeningProcessAsync(
-            Path.Combine(AppContext.BaseDirectory, "tcprelay"), "run", "--config", path);
+        var config = TempConfigFile.LoopbackRoute(ListenPort, WebPort);
+        TcpRelayProcess relay = TcpRelayProcess.Start("run", "--config", config.Path);
+        _undo.Add(() =>
+        {
+            relay.Dispose();
+            config.Dispose();
+            return Task.CompletedTask;
+        });
+        await WaitUntilListeningAsync(() => relay.HasExited, $"tcprelay ({relay.Stderr})");
+        return relay.Id;
     }
 
     /// <summary>
@@ -142,13 +145,18 @@ internal sealed class DoctorBed : IAsyncDisposable
             await process.WaitForExitAsync();
             process.Dispose();
         });
-        for (int i = 0; i < 500 && !IsListening(ListenPort) && !process.HasExited; i++)
+        await WaitUntilListeningAsync(() => process.HasExited, file);
+        return process.Id;
+    }
+
+    private async Task WaitUntilListeningAsync(Func<bool> exited, string what)
+    {
+        for (int i = 0; i < 500 && !IsListening(ListenPort) && !exited(); i++)
         {
             await Task.Delay(20);
         }
 
-        Assert.True(IsListening(ListenPort), $"{file} did not start listening on {ListenPort}");
-        return process.Id;
+        Assert.True(IsListening(ListenPort), $"{what} did not start listening on {ListenPort}");
     }
 
     public async ValueTask DisposeAsync()
