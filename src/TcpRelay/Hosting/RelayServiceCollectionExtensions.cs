@@ -17,6 +17,7 @@ internal static class RelayServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<ITargetDialerFactory, AddressDialerFactory>();
+        services.AddDockerTargets(settings.Config);
 
         services.AddSingleton<RelayServer>();
         services.AddHostedService<HangupSignalHandler>();
