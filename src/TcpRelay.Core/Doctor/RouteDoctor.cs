@@ -13,6 +13,9 @@ namespace TcpRelay.Doctor;
 /// </summary>
 internal sealed class RouteDoctor(RelayConfig config, DoctorTimeouts? timeouts = null)
 {
+    private const string NotUsedNote = " (not used: the route dials inside the container)";
+    private const string AutoNote = " (via auto: the relay dials inside the container instead)";
+
     private readonly DoctorTimeouts _timeouts = timeouts ?? new DoctorTimeouts();
 
     public async Task<DoctorReport> ExamineAsync(
@@ -81,7 +84,7 @@ internal sealed class RouteDoctor(RelayConfig config, DoctorTimeouts? timeouts =
         if (routing is not null)
         {
             Finding found = await routing;
-            findings.Add(bridge ? found : NotUsed(found));
+            findings.Add(bridge ? found : Soften(found, FindingStatus.Ok, NotUsedNote));
         }
 
         var others = new HashSet<IPAddress>(probe.Addresses.Keys.Where(a => !a.Equals(address)));
@@ -93,7 +96,22 @@ internal sealed class RouteDoctor(RelayConfig config, DoctorTimeouts? timeouts =
             findings.AddRange(await reach);
         }
 
-        return findings;
+        return target.Via == TargetVia.Auto ? FallBack(findings) : findings;
+    }
+
+    /// <summary>
+    /// With "via": "auto" the relay dials inside the container when the host has no usable route,
+    /// so a broken host path that the namespace path makes up for is a warning, not a failure.
+    /// </summary>
+    private static List<Finding> FallBack(List<Finding> findings)
+    {
+        bool insideWorks = findings.Any(
+            f => f.Check == ReachabilityCheck.InsideName && f.Status == FindingStatus.Ok);
+        return insideWorks
+            ? [.. findings.Select(f => f.Check is RoutingCheck.Name or ReachabilityCheck.HostName
+                ? Soften(f, FindingStatus.Warning, AutoNote)
+                : f)]
+            : findings;
     }
 
     private async Task<IReadOnlyList<Finding>> ExamineAddressAsync(
@@ -165,13 +183,14 @@ internal sealed class RouteDoctor(RelayConfig config, DoctorTimeouts? timeouts =
         return found.Length > 0 ? found : throw new SocketException((int)SocketError.HostNotFound);
     }
 
-    /// <summary>A route that dials inside the namespace does not care how the host routes.</summary>
-    private static Finding NotUsed(Finding finding) => finding.Status == FindingStatus.Ok
-        ? finding
-        : finding with
-        {
-            Status = FindingStatus.Ok,
-            Summary = finding.Summary + " (not used: the route dials inside the container)",
-            Fix = null,
-        };
+    /// <summary>Lowers a finding about a path the route does not depend on, saying why.</summary>
+    private static Finding Soften(Finding finding, FindingStatus status, string note) =>
+        finding.Status <= status
+            ? finding
+            : finding with
+            {
+                Status = status,
+                Summary = finding.Summary + note,
+                Fix = status == FindingStatus.Ok ? null : finding.Fix,
+            };
 }

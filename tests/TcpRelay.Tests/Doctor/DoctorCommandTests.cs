@@ -133,4 +133,21 @@ public sealed class DoctorCommandTests
             $"inside container {bed.Container} to 127.0.0.1:{DoctorBed.WebPort}: connected in ",
             run.SummaryOf("reach-inside"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ABrokenHostPathIsAWarningWhenTheRouteFallsBackToTheNamespace()
+    {
+        await using DoctorBed bed = await DoctorBed.StartAsync(via: "auto");
+        await bed.BlackholeContainerAsync();
+
+        DoctorRun run = await bed.DoctorAsync();
+
+        run.AssertExitCode(1);
+        Assert.Equal("warning", run.StatusOf("routing"));
+        Assert.Equal("warning", run.StatusOf("reach-host"));
+        Assert.EndsWith("(via auto: the relay dials inside the container instead)", run.SummaryOf("reach-host"),
+            StringComparison.Ordinal);
+        Assert.Equal("ok", run.StatusOf("reach-inside"));
+        Assert.StartsWith("  warn  routing ", run.LineOf("routing"), StringComparison.Ordinal);
+    }
 }
