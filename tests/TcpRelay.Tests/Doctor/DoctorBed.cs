@@ -48,11 +48,35 @@ internal sealed class DoctorBed : IAsyncDisposable
         Requires.Root();
         var bed = new DoctorBed(dockerHost, Environment.GetEnvironmentVariable("TCPRELAY_TESTBED_IMAGE")
             ?? "tcprelay-test/busybox:1");
-        await bed.DockerAsync("network", "create", bed.Network);
-        bed._undo.Add(() => bed.DockerAsync("network", "rm", bed.Network));
-        await bed.RunWebAsync();
-        await bed.WriteConfigAsync(via);
-        return bed;
+        return await bed.SetUpAsync(async () =>
+        {
+            await bed.DockerAsync("network", "create", bed.Network);
+            bed._undo.Add(() => bed.DockerAsync("network", "rm", bed.Network));
+            await bed.RunWebAsync();
+            await bed.WriteConfigAsync(via);
+        });
+    }
+
+    /// <summary>A bed whose container address the test namespace blackholes.</summary>
+    public static async Task<DoctorBed> StartBlackholedAsync(string via = "bridge")
+    {
+        DoctorBed bed = await StartAsync(via);
+        return await bed.SetUpAsync(bed.BlackholeContainerAsync);
+    }
+
+    /// <summary>A failing step undoes what the bed already did: a broken setup leaves nothing.</summary>
+    private async Task<DoctorBed> SetUpAsync(Func<Task> step)
+    {
+        try
+        {
+            await step();
+            return this;
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Runs the real executable, as an operator would.</summary>
@@ -92,7 +116,7 @@ internal sealed class DoctorBed : IAsyncDisposable
     /// A blackhole for the container's own address: the bridge's connected route still covers its
     /// subnet, so the more specific /32 is the one the kernel uses.
     /// </summary>
-    public async Task BlackholeContainerAsync()
+    private async Task BlackholeContainerAsync()
     {
         string route = $"{Address}/32";
         await CheckedAsync("ip", "route", "add", "blackhole", route);

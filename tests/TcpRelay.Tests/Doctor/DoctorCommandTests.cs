@@ -52,8 +52,7 @@ public sealed class DoctorCommandTests
     [Fact]
     public async Task ABlackholedContainerAddressIsABrokenPathNotADeadService()
     {
-        await using DoctorBed bed = await DoctorBed.StartAsync();
-        await bed.BlackholeContainerAsync();
+        await using DoctorBed bed = await DoctorBed.StartBlackholedAsync();
 
         DoctorRun run = await bed.DoctorAsync();
 
@@ -120,8 +119,7 @@ public sealed class DoctorCommandTests
     [Fact]
     public async Task ABrokenHostPathDoesNotMatterToARouteThatDialsInsideTheContainer()
     {
-        await using DoctorBed bed = await DoctorBed.StartAsync(via: "namespace");
-        await bed.BlackholeContainerAsync();
+        await using DoctorBed bed = await DoctorBed.StartBlackholedAsync(via: "namespace");
 
         DoctorRun run = await bed.DoctorAsync();
 
@@ -137,8 +135,7 @@ public sealed class DoctorCommandTests
     [Fact]
     public async Task ABrokenHostPathIsAWarningWhenTheRouteFallsBackToTheNamespace()
     {
-        await using DoctorBed bed = await DoctorBed.StartAsync(via: "auto");
-        await bed.BlackholeContainerAsync();
+        await using DoctorBed bed = await DoctorBed.StartBlackholedAsync(via: "auto");
 
         DoctorRun run = await bed.DoctorAsync();
 
