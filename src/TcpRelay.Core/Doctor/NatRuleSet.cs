@@ -12,16 +12,21 @@ internal sealed record NatRuleSet(
     public static async Task<NatRuleSet> ReadAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         Task<ToolResult> iptables = Run("iptables-save", "-t", "nat");
-        Task<ToolResult> legacy = Run("iptables-legacy-save", "-t", "nat");
+        // iptables-legacy-save creates the legacy nat table it is asked about (and from then on
+        // iptables-nft warns about legacy tables): ask only when the kernel already has one.
+        Task<ToolResult>? legacy = HasLegacyNatTable() ? Run("iptables-legacy-save", "-t", "nat") : null;
         Task<ToolResult> nft = Run("nft", "-j", "list", "ruleset");
-        await Task.WhenAll(iptables, legacy, nft);
+        await Task.WhenAll(iptables, legacy ?? iptables, nft);
 
         var rules = new List<NatRule>();
         var read = new List<string>();
         var problems = new List<string>();
         Collect(await iptables, "iptables-save", text => IptablesSaveParser.Parse(text, "iptables-save"));
-        Collect(await legacy, "iptables-legacy-save",
-            text => IptablesSaveParser.Parse(text, "iptables-legacy-save"));
+        if (legacy is not null)
+        {
+            Collect(await legacy, "iptables-legacy-save",
+                text => IptablesSaveParser.Parse(text, "iptables-legacy-save"));
+        }
         Collect(await nft, "nft", NftRulesetParser.Parse);
 
         // A missing legacy tool is normal on a host that only has the nf_tables backend.
@@ -58,6 +63,20 @@ internal sealed record NatRuleSet(
             {
                 problems.Add($"cannot read the output of {tool}: {e.Message}");
             }
+        }
+    }
+
+    /// <summary>The legacy (x_tables) tables of this namespace, as the kernel lists them.</summary>
+    private static bool HasLegacyNatTable()
+    {
+        try
+        {
+            return File.ReadAllLines("/proc/net/ip_tables_names").Contains("nat");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No ip_tables module loaded: there is no legacy table at all.
+            return false;
         }
     }
 }
