@@ -14,6 +14,7 @@ internal static partial class HostLog
     public static partial void SingleConnectionDone(ILogger logger);
 
     [LoggerMessage(903, LogLevel.Warning,
-        "SIGHUP received: reloading is not available in this build; the running configuration stays in force")]
+        "SIGHUP received: the configuration came from the command line, there is no file to reload; " +
+        "the running configuration stays in force")]
     public static partial void ReloadNotAvailable(ILogger logger);
 }

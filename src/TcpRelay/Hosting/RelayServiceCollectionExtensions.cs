@@ -20,8 +20,12 @@ internal static class RelayServiceCollectionExtensions
         services.AddDockerTargets(settings.Config);
 
         services.AddSingleton<RelayServer>();
-        services.AddHostedService<HangupSignalHandler>();
         services.AddHostedService<RelayHostedService>();
+
+        // After the relay: they read the running server's configuration and routes.
+        services.AddHostedService<ReloadService>();
+        services.AddHostedService<MetricsEndpoint>();
+        services.AddHostedService<StatusEndpoint>();
         return services;
     }
 }
