@@ -14,7 +14,7 @@ namespace TcpRelay.Docker;
 /// usable (stopped, missing, unhealthy, engine not answering yet) a new connection waits for the
 /// view to change, up to the target's hold time, then fails with a message saying why.
 /// </summary>
-internal sealed class ContainerDialer : ITargetDialer
+internal sealed class ContainerDialer : ITargetDialer, ITargetHealth
 {
     private static readonly TimeSpan ServiceStartRetry = TimeSpan.FromMilliseconds(100);
 
@@ -55,6 +55,11 @@ internal sealed class ContainerDialer : ITargetDialer
                 : $"{_target.NamespaceHost}:{_target.Port} in {_target.Describe()}'s network namespace";
         }
     }
+
+    public bool IsResolved => Problem is null;
+
+    /// <summary>The same judgement a new connection would meet: missing, stopped, unhealthy, no address.</summary>
+    public string? Problem => Choose(_watch.Current).Problem;
 
     public async ValueTask<Socket> ConnectAsync(CancellationToken cancellationToken)
     {

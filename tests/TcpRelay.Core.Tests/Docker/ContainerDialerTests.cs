@@ -121,6 +121,25 @@ public sealed class ContainerDialerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RouteHealthFollowsTheContainerState()
+    {
+        string network = await _docker.CreateNetworkAsync();
+        string web = TestbedDocker.UniqueName("web");
+        await _docker.StartEchoAsync(web, network, "v1");
+        RelayServer relay = await _bed.RelayAsync(Echo(web));
+        Assert.Null(Assert.Single(relay.Routes).Problem);
+
+        await _docker.RunAsync("stop", "-t", "0", web);
+        await WaitForLogAsync(3012, web);
+        string? problem = Assert.Single(relay.Routes).Problem;
+        Assert.NotNull(problem);
+        Assert.Contains(web, problem, StringComparison.Ordinal);
+
+        await _docker.RunAsync("start", web);
+        await Wire.WaitUntilAsync(() => relay.Routes[0].Problem is null);
+    }
+
+    [Fact]
     public async Task RenamingFollowsTheNameNotTheContainer()
     {
         string network = await _docker.CreateNetworkAsync();
