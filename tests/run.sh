@@ -9,6 +9,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+log=$(mktemp /tmp/tcprelay-tests.XXXXXX)
+
+# dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S" line per test
+# project; the closing line adds them up, in the form CI reads.
 summary() {
     local rc=$1 where=$2
     if [[ $rc -eq 0 ]]; then
@@ -16,7 +20,27 @@ summary() {
     else
         echo "== tests/run.sh: TESTS FAILED, exit code $rc ($where)"
     fi
+    awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {
+            for (i = 1; i < NF; i++) {
+                key = $i; gsub(/.*- /, "", key); gsub(/ /, "", key); val = $(i + 1) + 0
+                if (key == "Failed") f += val; else if (key == "Passed") p += val; else if (key == "Skipped") s += val
+            }
+        }
+        END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+    rm -f "$log"
 }
+
+# One test project after the other: the projects share the one Docker engine, and a test that
+# restarts it must not pull it away from another project's tests.
+run_tests() {
+    local rc=0 project
+    for project in tests/TcpRelay.Core.Tests tests/TcpRelay.Tests; do
+        "${in_netns[@]}" dotnet test "$project" --no-build "$@" | tee -a "$log"
+        [[ ${PIPESTATUS[0]} -eq 0 ]] || rc=1
+    done
+    return "$rc"
+}
+in_netns=()
 
 if ! command -v dotnet >/dev/null; then
     echo "tests/run.sh: the .NET SDK (dotnet) is not on PATH" >&2
@@ -37,7 +61,8 @@ if [[ $(id -u) -eq 0 ]] && command -v dockerd >/dev/null && command -v docker >/
     set +a
     echo "tests/run.sh: Docker test bed $TCPRELAY_TESTBED_NAME up, engine at $TCPRELAY_TESTBED_DOCKER_HOST"
     nsenter --net="$TCPRELAY_TESTBED_NETNS" ip link set lo up
-    nsenter --net="$TCPRELAY_TESTBED_NETNS" dotnet test TcpRelay.sln --no-build "$@"
+    in_netns=(nsenter --net="$TCPRELAY_TESTBED_NETNS")
+    run_tests "$@"
     rc=$?
     summary "$rc" "inside the Docker test bed's network namespace $TCPRELAY_TESTBED_NAME"
     exit "$rc"
@@ -51,7 +76,7 @@ fi
 if [[ "${CI:-}" == "true" ]]; then
     reason="${reason/were skipped/fail in CI}"
 fi
-dotnet test TcpRelay.sln --no-build "$@"
+run_tests "$@"
 rc=$?
 summary "$rc" "$reason"
 exit "$rc"

@@ -100,8 +100,17 @@ public sealed class RouteListener : IAsyncDisposable
     {
         TimeSpan backoff = MinBackoff;
         bool exhausted = false;
+        DescriptorReserve.TryTake();
         while (!stopping.IsCancellationRequested)
         {
+            if (!DescriptorReserve.TryTake())
+            {
+                // Descriptors are still short: accepting now would take the runtime's last ones.
+                exhausted = LogExhaustedOnce(exhausted);
+                backoff = await BackOffAsync(backoff, stopping);
+                continue;
+            }
+
             Socket accepted;
             try
             {
@@ -117,12 +126,8 @@ public sealed class RouteListener : IAsyncDisposable
             }
             catch (SocketException e) when (IsDescriptorExhaustion(e.SocketErrorCode))
             {
-                if (!exhausted)
-                {
-                    ListenerLog.DescriptorsExhausted(_logger, _route, LocalEndPoint, MaxBackoff.TotalSeconds);
-                    exhausted = true;
-                }
-
+                DescriptorReserve.Release();
+                exhausted = LogExhaustedOnce(exhausted);
                 backoff = await BackOffAsync(backoff, stopping);
                 continue;
             }
@@ -148,6 +153,16 @@ public sealed class RouteListener : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    private bool LogExhaustedOnce(bool exhausted)
+    {
+        if (!exhausted)
+        {
+            ListenerLog.DescriptorsExhausted(_logger, _route, LocalEndPoint, MaxBackoff.TotalSeconds);
+        }
+
+        return true;
     }
 
     private async Task<TimeSpan> BackOffAsync(TimeSpan backoff, CancellationToken stopping)

@@ -23,7 +23,9 @@ public static class TcpConnector
         catch (SocketException e)
         {
             // Out of descriptors (EMFILE/ENFILE), most likely: the target is not to blame, but
-            // the connection fails the same way and must be reported as a dial failure.
+            // the connection fails the same way and must be reported as a dial failure. The
+            // runtime gets the reserve, and accepting pauses until descriptors are back.
+            Listening.DescriptorReserve.Release();
             throw new TargetDialException(
                 DialFailure.Error, $"cannot create a socket for {remote}: {e.Message}", e);
         }

@@ -81,13 +81,13 @@ internal sealed class RelayHostProcess : IAsyncDisposable
         [.. Directory.GetFiles($"/proc/{Pid}/fd")
             .Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture))];
 
-    /// <summary>Sets RLIMIT_NOFILE (soft and hard) of the running process with util-linux prlimit.</summary>
+    /// <summary>Sets the soft RLIMIT_NOFILE of the running process with util-linux prlimit.</summary>
     public async Task LimitDescriptorsAsync(int limit)
     {
         var start = new ProcessStartInfo("prlimit") { RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("--pid");
         start.ArgumentList.Add(Pid.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add($"--nofile={limit}:{limit}");
+        start.ArgumentList.Add($"--nofile={limit}:"); // soft only: it can be raised again
 
         using Process prlimit = Process.Start(start)!;
         string error = await prlimit.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
