@@ -1,0 +1,437 @@
+#!/usr/bin/env bash
+# Compares tcprelay with other TCP relays on loopback, one after another in one run, with the same
+# backends and load generators: iperf3 for bulk throughput, wrk for requests over kept-alive
+# connections and with `Connection: close` for new connections, and a Python client that holds
+# idle connections for memory per connection. Prints a markdown table of medians with ratios to
+# a direct connection.
+#
+# Usage: benchmarks/peers/compare.sh [--short] [--peers a,b,...] [--out FILE]
+#   --short        CI mode: 1 repetition, 2 s per load run, 1,000 idle connections (~2-3 min)
+#   --peers LIST   subset of: direct tcprelay socat haproxy haproxy-splice nginx docker-proxy rinetd pen
+#   --out FILE     also write the table (with its header) to FILE
+# Environment: REPEATS, DURATION (s), IDLE_CONNECTIONS, IDLE_TIMEOUT (s to open them) and
+#   WRK_CONNECTIONS override the mode's values; TCPRELAY_BIN uses an existing tcprelay executable
+#   instead of building a Release one.
+#
+# Exits non-zero only when a benchmark cannot run (a tool is missing, a backend or relay does not
+# start, or tcprelay fails to relay); slow numbers never fail it.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+
+mode=full
+peers="direct tcprelay socat haproxy haproxy-splice nginx docker-proxy rinetd pen"
+out=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --short) mode=short ;;
+        --peers) peers="${2//,/ }"; shift ;;
+        --out) out="$2"; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+[[ "${BENCH_MODE:-}" == short ]] && mode=short
+
+if [[ $mode == short ]]; then
+    : "${REPEATS:=1}" "${DURATION:=2}" "${IDLE_CONNECTIONS:=1000}"
+else
+    : "${REPEATS:=3}" "${DURATION:=3}" "${IDLE_CONNECTIONS:=9000}"
+fi
+: "${WRK_CONNECTIONS:=32}" "${IDLE_TIMEOUT:=45}"
+
+# Fixed loopback ports, below Linux's ephemeral range (32768-60999): a listener inside it can find
+# its port taken by an outgoing connection of an earlier test. Backends: 31001 iperf3, 31002 HTTP
+# (nginx), 31003 idle holder. Each relay gets its own three listen ports (31010 + 10 * index + 1..3)
+# so that TIME_WAIT sockets left by one relay never stop the next one from binding.
+host=127.0.0.1
+port_base=31000
+iperf_port=$((port_base + 1))
+http_port=$((port_base + 2))
+idle_port=$((port_base + 3))
+
+# A relay holds two descriptors per connection: 9,000 idle connections need 18,000.
+ulimit -n "$(ulimit -Hn)"
+
+work="$(mktemp -d /tmp/tcprelay-peers.XXXXXX)"
+results="$work/results.tsv"
+: >"$results"
+started_pids=()
+failed=0
+
+# descendants PID: "pid:start-time" of every descendant, so that a PID reused after the process
+# ended is never signalled.
+descendants() {
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        echo "$child:$(ps -o lstart= -p "$child" 2>/dev/null | tr -d ' ')"
+        descendants "$child"
+    done
+}
+
+stop_pid() {
+    local pid="$1" tree i entry kept=()
+    for entry in "${started_pids[@]}"; do [[ $entry == "$pid" ]] || kept+=("$entry"); done
+    started_pids=("${kept[@]}")
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    tree="$(descendants "$pid")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    # Children that outlive their parent (socat's per-connection forks), by their own PIDs.
+    for entry in $tree; do
+        if [[ "${entry#*:}" == "$(ps -o lstart= -p "${entry%%:*}" 2>/dev/null | tr -d ' ')" ]]; then
+            kill -KILL "${entry%%:*}" 2>/dev/null || true
+        fi
+    done
+}
+
+cleanup() {
+    local pid
+    for pid in "${started_pids[@]}"; do stop_pid "$pid"; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_bg NAME COMMAND...: runs COMMAND in the background, logging to $work/NAME.log; sets bg_pid.
+start_bg() {
+    local name="$1"
+    shift
+    "$@" >"$work/$name.log" 2>&1 &
+    bg_pid=$!
+    started_pids+=("$bg_pid")
+}
+
+wait_listen() {
+    local port="$1" pid="$2" i
+    for ((i = 0; i < 100; i++)); do
+        [[ -n "$(ss -Hltn "sport = :$port")" ]] && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$results"; }
+note() { record "$1" note 0 "$2"; }
+
+require() {
+    local tool
+    for tool in "$@"; do
+        if ! command -v "$tool" >/dev/null; then
+            echo "compare.sh: $tool is not installed" >&2
+            exit 1
+        fi
+    done
+}
+
+require iperf3 wrk nginx python3 ss ps timeout
+for peer in $peers; do
+    case "$peer" in
+        direct|tcprelay) ;;
+        haproxy|haproxy-splice) require haproxy ;;
+        docker-proxy) require /usr/sbin/docker-proxy ;;
+        socat|nginx|rinetd|pen) require "$peer" ;;
+        *) echo "compare.sh: unknown peer $peer" >&2; exit 2 ;;
+    esac
+done
+
+# ---- tcprelay: a Release build of the executable, run in its socat-style form ----------------
+release_build() {
+    echo "Building $1 (Release)..." >&2
+    dotnet build "$repo/$2" -c Release -nologo -v quiet -o "$work/$1-bin" >"$work/$1-build.log" 2>&1 ||
+        { cat "$work/$1-build.log" >&2; exit 1; }
+}
+
+# tcprelay_command LISTEN TARGET: the command line that relays LISTEN to TARGET on loopback.
+tcprelay_form=executable
+tcprelay_command() {
+    if [[ $tcprelay_form == executable ]]; then
+        echo "$tcprelay_bin" "TCP-LISTEN:$1,bind=$host,fork,reuseaddr" "TCP:$host:$2"
+    else
+        echo "$work/host-bin/TcpRelay.Benchmarks" host "$host:$1" "$host:$2"
+    fi
+}
+
+tcprelay_bin="${TCPRELAY_BIN:-}"
+if [[ " $peers " == *" tcprelay "* ]]; then
+    if [[ -z "$tcprelay_bin" ]]; then
+        release_build tcprelay src/TcpRelay/TcpRelay.csproj
+        tcprelay_bin="$work/tcprelay-bin/tcprelay"
+    fi
+    # Until the executable understands the socat-style form, measure the same relay library
+    # through the benchmarks' host command (one RelayServer route, as the executable would run).
+    probe_port=$((port_base + 99))
+    start_bg tcprelay-probe $(tcprelay_command "$probe_port" "$port_base")
+    if wait_listen "$probe_port" "$bg_pid"; then
+        stop_pid "$bg_pid"
+    else
+        stop_pid "$bg_pid"
+        tcprelay_form=library-host
+        release_build host benchmarks/TcpRelay.Benchmarks/TcpRelay.Benchmarks.csproj
+        echo "tcprelay has no socat-style form yet; measuring the library through a host" >&2
+    fi
+fi
+
+# ---- backends, started once and shared by every peer ----------------------------------------
+mkdir -p "$work/www"
+printf 'tcprelay benchmark: a small static response body.\n' >"$work/www/index.html"
+body_size="$(stat -c %s "$work/www/index.html")"
+cat >"$work/backend-nginx.conf" <<EOF
+user root;
+worker_processes 1;
+daemon off;
+pid $work/backend-nginx.pid;
+error_log $work/backend-nginx.error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+    server {
+        listen $host:$http_port backlog=4096 reuseport;
+        root $work/www;
+    }
+}
+EOF
+start_bg backend-nginx nginx -e "$work/backend-nginx.error.log" -c "$work/backend-nginx.conf" -p "$work"
+wait_listen "$http_port" "$bg_pid" || { echo "backend nginx did not start" >&2; exit 1; }
+start_bg backend-iperf3 iperf3 -s -B "$host" -p "$iperf_port"
+wait_listen "$iperf_port" "$bg_pid" || { echo "backend iperf3 did not start" >&2; exit 1; }
+
+# ---- peers ------------------------------------------------------------------------------------
+# start_peer PEER LISTEN_PORT TARGET_PORT: starts the relay; sets relay_pid (empty for direct).
+start_peer() {
+    local peer="$1" listen="$2" target="$3" conf="$work/$1-$2"
+    relay_pid=""
+    case "$peer" in
+        direct) return 0 ;;
+        tcprelay)
+            # shellcheck disable=SC2046 # the command's words are paths and addresses only
+            start_bg "$peer-$listen" $(tcprelay_command "$listen" "$target") ;;
+        socat)
+            # socat's listen backlog stays at its default of 5, as users run it.
+            start_bg "$peer-$listen" socat "TCP-LISTEN:$listen,bind=$host,fork,reuseaddr" \
+                "TCP:$host:$target" ;;
+        haproxy|haproxy-splice)
+            {
+                # HAProxy reserves two descriptors per connection (plus two per splice pipe)
+                # and refuses to start if that exceeds the open-files limit of 20,000.
+                echo "global"
+                echo "    maxconn 9500"
+                echo "    maxpipes 400"
+                echo "defaults"
+                echo "    mode tcp"
+                echo "    maxconn 9500"
+                echo "    timeout connect 5s"
+                echo "    timeout client 1h"
+                echo "    timeout server 1h"
+                [[ $peer == haproxy-splice ]] && echo "    option splice-auto"
+                echo "listen relay"
+                echo "    bind $host:$listen"
+                echo "    server backend $host:$target"
+            } >"$conf.cfg"
+            start_bg "$peer-$listen" haproxy -db -f "$conf.cfg" ;;
+        nginx)
+            cat >"$conf.conf" <<EOF
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+user root;
+worker_processes auto;
+worker_rlimit_nofile 20000;
+daemon off;
+pid $conf.pid;
+error_log $conf.error.log warn;
+events { worker_connections 20000; }
+stream {
+    server {
+        listen $host:$listen backlog=4096;
+        proxy_pass $host:$target;
+        proxy_timeout 1h;
+    }
+}
+EOF
+            start_bg "$peer-$listen" nginx -e "$conf.error.log" -c "$conf.conf" -p "$work" ;;
+        docker-proxy)
+            # docker-proxy reports readiness on file descriptor 3 and exits without it.
+            start_bg "$peer-$listen" bash -c 'exec 3>"$1"; shift; exec "$@"' _ "$conf.status" \
+                /usr/sbin/docker-proxy -proto tcp -host-ip "$host" -host-port "$listen" \
+                -container-ip "$host" -container-port "$target" ;;
+        rinetd)
+            printf '%s %s %s %s\n' "$host" "$listen" "$host" "$target" >"$conf.conf"
+            start_bg "$peer-$listen" rinetd -f -c "$conf.conf" ;;
+        pen)
+            start_bg "$peer-$listen" pen -f -r -x 20000 -c 20000 "$host:$listen" "$host:$target" ;;
+    esac
+    relay_pid="$bg_pid"
+    if ! wait_listen "$listen" "$relay_pid"; then
+        echo "$peer did not start listening on $listen; its log:" >&2
+        cat "$work/$peer-$listen.log" >&2 || true
+        stop_pid "$relay_pid"
+        return 1
+    fi
+}
+
+# A measurement that errors leaves its cell empty; for tcprelay (and direct) that is a failure.
+measurement_failed() {
+    local peer="$1" what="$2"
+    note "$peer" "$what failed in at least one repetition"
+    echo "  $peer: $what failed" >&2
+    if [[ $peer == tcprelay || $peer == direct ]]; then failed=1; fi
+}
+
+run_bulk() {
+    local peer="$1" rep="$2" port="$3" streams metric gbps
+    for streams in 1 8; do
+        metric=bulk$streams
+        sleep 0.3 # let iperf3's server finish the previous test
+        if timeout $((DURATION + 15)) iperf3 -c "$host" -p "$port" -t "$DURATION" -P "$streams" -J \
+            >"$work/iperf.json" 2>&1 &&
+            gbps="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(d["end"]["sum_received"]["bits_per_second"] / 1e9)' "$work/iperf.json" 2>/dev/null)"; then
+            record "$peer" "$metric" "$rep" "$gbps"
+        else
+            measurement_failed "$peer" "iperf3 with $streams stream(s)"
+        fi
+    done
+}
+
+# wrk_value FILE KEY: Requests/sec, or the 99th percentile latency in ms.
+wrk_value() {
+    python3 - "$1" "$2" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+if sys.argv[2] == "rps":
+    print(float(re.search(r"Requests/sec:\s*([\d.]+)", text).group(1)))
+else:
+    value, unit = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
+    print(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit])
+EOF
+}
+
+wrk_errors() {
+    grep -E 'Socket errors|Non-2xx' "$1" | tr -s ' ' | paste -sd ';' - || true
+}
+
+run_http() {
+    local peer="$1" rep="$2" port="$3" url="http://$host:$3/index.html" errors
+    if timeout $((DURATION + 15)) wrk -t1 -c"$WRK_CONNECTIONS" -d"${DURATION}s" --latency "$url" \
+        >"$work/wrk.txt" 2>&1 &&
+        record "$peer" ka_rps "$rep" "$(wrk_value "$work/wrk.txt" rps)" &&
+        record "$peer" ka_p99_ms "$rep" "$(wrk_value "$work/wrk.txt" p99)"; then
+        errors="$(wrk_errors "$work/wrk.txt")"
+        if [[ -n $errors ]]; then note "$peer" "kept-alive: $errors"; fi
+    else
+        measurement_failed "$peer" "wrk kept-alive"
+    fi
+    sleep 0.3
+    if timeout $((DURATION + 15)) wrk -t1 -c"$WRK_CONNECTIONS" -d"${DURATION}s" \
+        -H 'Connection: close' "$url" >"$work/wrk.txt" 2>&1 &&
+        record "$peer" close_cps "$rep" "$(wrk_value "$work/wrk.txt" rps)"; then
+        errors="$(wrk_errors "$work/wrk.txt")"
+        if [[ -n $errors ]]; then note "$peer" "new connections: $errors"; fi
+    else
+        measurement_failed "$peer" "wrk with Connection: close"
+    fi
+}
+
+run_idle() {
+    local peer="$1" rep="$2" port="$3" pid="$4" json kib count
+    if json="$(timeout 150 python3 "$here/idle_hold.py" --pid "$pid" --relay-port "$port" \
+        --backend-port "$idle_port" --connections "$IDLE_CONNECTIONS" --timeout "$IDLE_TIMEOUT" \
+        2>"$work/idle.err")"; then
+        echo "  idle: $json" >&2
+        read -r kib count alive < <(python3 -c 'import json,sys; r=json.loads(sys.argv[1])
+print(r["kib_per_connection"], r["connections"], r["relay_alive"])' "$json")
+        if [[ $alive != True ]]; then
+            note "$peer" "exited after $count idle connections: $(tail -n1 "$work/$peer-$port.log" |
+                sed -E 's/^[0-9/]+ [0-9:]+ //')"
+        else
+            record "$peer" idle_kib "$rep" "$kib"
+            if [[ $count -lt $IDLE_CONNECTIONS ]]; then
+                note "$peer" "held only $count of $IDLE_CONNECTIONS idle connections within $IDLE_TIMEOUT s"
+            fi
+        fi
+    else
+        cat "$work/idle.err" >&2 || true
+        measurement_failed "$peer" "idle connections"
+    fi
+}
+
+# ---- the run: repetitions outside, peers inside, so drift on the shared machine hits all alike --
+index_of() {
+    local i=0 p
+    for p in $peers; do
+        [[ $p == "$1" ]] && { echo "$i"; return; }
+        i=$((i + 1))
+    done
+}
+
+begin=$SECONDS
+for ((rep = 1; rep <= REPEATS; rep++)); do
+    for peer in $peers; do
+        echo "repetition $rep/$REPEATS: $peer" >&2
+        base=$((port_base + 10 + 10 * $(index_of "$peer")))
+        if [[ $peer == direct ]]; then
+            run_bulk direct "$rep" "$iperf_port"
+            run_http direct "$rep" "$http_port"
+            continue
+        fi
+        if start_peer "$peer" $((base + 1)) "$iperf_port"; then
+            run_bulk "$peer" "$rep" $((base + 1))
+            stop_pid "$relay_pid"
+        else
+            note "$peer" "did not start"; failed=1; continue
+        fi
+        if start_peer "$peer" $((base + 2)) "$http_port"; then
+            run_http "$peer" "$rep" $((base + 2))
+            stop_pid "$relay_pid"
+        else
+            note "$peer" "did not start"; failed=1; continue
+        fi
+        if start_peer "$peer" $((base + 3)) "$idle_port"; then
+            run_idle "$peer" "$rep" $((base + 3)) "$relay_pid"
+            stop_pid "$relay_pid"
+        else
+            note "$peer" "did not start"; failed=1
+        fi
+    done
+done
+
+{
+    tcprelay_how=""
+    if [[ " $peers " != *" tcprelay "* ]]; then
+        :
+    elif [[ $tcprelay_form == executable ]]; then
+        tcprelay_how="tcprelay: Release build, socat-style command line."
+    else
+        tcprelay_how="tcprelay: Release build of the relay library (RelayServer, one route)
+run by \`TcpRelay.Benchmarks host\`, because the executable has no socat-style form yet."
+    fi
+    cat <<EOF
+### Relays compared on loopback ($mode mode, $(date -u '+%Y-%m-%d %H:%M UTC'))
+
+Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), \
+$(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r).
+The $(nproc) cores are shared by the load generator, the relay and the backend, so every number
+includes their contention. Medians of $REPEATS repetition(s); in parentheses the ratio to
+direct (for p99, above 1 is slower). Bulk: iperf3 -t $DURATION. Requests: wrk -t1
+-c$WRK_CONNECTIONS -d${DURATION}s against nginx serving a $body_size-byte file; new conn/s
+with 'Connection: close'. Idle: $IDLE_CONNECTIONS connections, each after one 15-byte echo;
+relay memory growth per connection (VmRSS; PSS summed over the processes for relays that fork).
+socat keeps its default listen backlog of 5. $tcprelay_how
+
+EOF
+    python3 "$here/summarize.py" "$results"
+    echo
+    echo "Run time: $((SECONDS - begin)) s."
+} >"$work/table.md"
+cat "$work/table.md"
+[[ -n $out ]] && cp "$work/table.md" "$out"
+exit "$failed"
