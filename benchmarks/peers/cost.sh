@@ -8,7 +8,8 @@
 #   Without a command, runs the benchmarks' in-process relay host (Release build) as the relay.
 #   The relay command gets LISTEN and TARGET appended: "127.0.0.1:PORT 127.0.0.1:PORT".
 # Environment: DURATION (s per wrk run, default 5), BULK_MB (default 2000), IDLE (idle connections
-#   for memory, default 2000), SAMPLES (wrk runs per measurement, median kept; default 3).
+#   for memory, default 2000), SAMPLES (wrk runs per measurement, median kept; default 3), PARTS
+#   (what to measure, default "requests bulk idle").
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -26,7 +27,7 @@ done
 if [[ ${#relay_cmd[@]} -eq 0 ]]; then
     relay_cmd=("$repo/benchmarks/TcpRelay.Benchmarks/bin/Release/net10.0/TcpRelay.Benchmarks" host)
 fi
-: "${DURATION:=5}" "${BULK_MB:=2000}" "${IDLE:=2000}" "${SAMPLES:=3}"
+: "${DURATION:=5}" "${BULK_MB:=2000}" "${IDLE:=2000}" "${SAMPLES:=3}" "${PARTS:=requests bulk idle}"
 ulimit -n "$(ulimit -Hn)"
 
 host=127.0.0.1
@@ -132,6 +133,9 @@ syscalls() {
         }' "$work/strace.txt" | sort -k2 -g -r
 }
 
+has_part() { [[ " $PARTS " == *" $1 "* ]]; }
+
+if has_part requests; then
 start_relay "$http_port"
 per_request kept-alive
 per_request new-conn -H 'Connection: close'
@@ -140,17 +144,27 @@ if [[ $use_strace == 1 ]]; then
     syscalls new-conn -H 'Connection: close'
 fi
 stop_relay
+fi
 
+if has_part bulk; then
 start_relay "$iperf_port"
-before=$(cpu_ticks "$relay_pid")
-iperf3 -c "$host" -p "$relay_port" -n "${BULK_MB}M" >/dev/null
-after=$(cpu_ticks "$relay_pid")
-awk -v t=$((after - before)) -v u="$tick_us" -v mb="$BULK_MB" \
-    'BEGIN { printf "bulk\tCPU ms/GB\t%.0f\n", t * u / 1000 / (mb / 1000) }'
+values=()
+for s in $(seq "$SAMPLES"); do
+    before=$(cpu_ticks "$relay_pid")
+    iperf3 -c "$host" -p "$relay_port" -n "${BULK_MB}M" >/dev/null
+    after=$(cpu_ticks "$relay_pid")
+    values+=("$(awk -v t=$((after - before)) -v u="$tick_us" -v mb="$BULK_MB" \
+        'BEGIN { printf "%.0f", t * u / 1000 / (mb / 1000) }')")
+done
+printf 'bulk\tCPU ms/GB\t%s\t(samples: %s)\n' \
+    "$(printf '%s\n' "${values[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')" \
+    "${values[*]}"
 stop_relay
+fi
 
-python3 "$here/idle_hold.py" --help >/dev/null
+if has_part idle; then
 start_relay "$idle_port"
 python3 "$here/idle_hold.py" --pid "$relay_pid" --relay-port "$relay_port" --backend-port "$idle_port" \
     --connections "$IDLE" --timeout 60 | sed 's/^/idle\t/'
 stop_relay
+fi
