@@ -181,7 +181,13 @@ internal sealed class RouteRunner : IAsyncDisposable
             ServerLog.TargetRecovered(_logger, Config.Name, Dialer.CurrentTarget);
         }
 
-        connection.Target = target.RemoteEndPoint?.ToString();
+        connection.TargetSocket = target;
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // The end-of-connection line names it, and the socket is closed by then.
+            _ = connection.Target;
+        }
+
         try
         {
             await ProxyHeaderWriter.SendAsync(
