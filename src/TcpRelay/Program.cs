@@ -1,1 +1,3 @@
-return 0;
+using TcpRelay.CommandLine;
+
+return await CommandDispatcher.RunAsync(args, Console.Out, Console.Error);

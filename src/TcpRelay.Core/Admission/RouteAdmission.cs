@@ -26,9 +26,16 @@ internal sealed class RouteAdmission : IDisposable
     private readonly ConnectionCounter? _global;
     private readonly NetworkSet? _proxySources;
     private readonly RefusalSummary _summary;
+    private readonly Action<Refusal>? _onRefused;
 
-    public RouteAdmission(RouteConfig route, ConnectionCounter? global, ILogger logger, TimeProvider? time = null)
+    public RouteAdmission(
+        RouteConfig route,
+        ConnectionCounter? global,
+        ILogger logger,
+        TimeProvider? time = null,
+        Action<Refusal>? onRefused = null)
     {
+        _onRefused = onRefused;
         time ??= TimeProvider.System;
         AdmissionConfig config = route.Admission;
         Route = route.Name;
@@ -226,6 +233,7 @@ internal sealed class RouteAdmission : IDisposable
     public void Refuse(Socket socket, IPEndPoint? client, Refusal refusal)
     {
         _summary.Record(refusal);
+        _onRefused?.Invoke(refusal);
         AdmissionLog.ConnectionRefused(_logger, Route, client, RefusalNames.Describe(refusal));
         CloseWithReset(socket);
     }

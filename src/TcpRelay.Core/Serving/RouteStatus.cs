@@ -9,4 +9,11 @@ namespace TcpRelay.Serving;
 /// <param name="ActiveConnections">Connections being relayed now.</param>
 /// <param name="TotalConnections">Connections accepted since the route started.</param>
 public sealed record RouteStatus(
-    string Name, IPEndPoint? Listen, string Target, int ActiveConnections, long TotalConnections);
+    string Name, IPEndPoint? Listen, string Target, int ActiveConnections, long TotalConnections)
+{
+    /// <summary>
+    /// Why the route is unhealthy (not listening where configured, target not resolved), or
+    /// null when it is healthy.
+    /// </summary>
+    public string? Problem { get; init; }
+}

@@ -36,4 +36,34 @@ internal static partial class ServerLog
 
     [LoggerMessage(207, LogLevel.Information, "{Route}: stopped accepting on {EndPoint}")]
     public static partial void RouteStopped(ILogger logger, string route, IPEndPoint? endPoint);
+
+    [LoggerMessage(208, LogLevel.Information, "{Route}: added: listening on {EndPoint}, relaying to {Target}")]
+    public static partial void RouteAdded(ILogger logger, string route, IPEndPoint? endPoint, string target);
+
+    [LoggerMessage(209, LogLevel.Information,
+        "{Route}: changed ({Changes}); new connections use it, {Active} live connections keep what they had")]
+    public static partial void RouteChanged(ILogger logger, string route, string changes, int active);
+
+    [LoggerMessage(210, LogLevel.Information,
+        "{Route}: removed; {Active} live connections continue for up to {DrainSeconds} s, then are aborted")]
+    public static partial void RouteRemoved(ILogger logger, string route, int active, double drainSeconds);
+
+    [LoggerMessage(211, LogLevel.Debug, "{Route}: unchanged")]
+    public static partial void RouteUnchanged(ILogger logger, string route);
+
+    [LoggerMessage(212, LogLevel.Error, "{Route}: {Problem}; {Consequence}; retrying at the next reload")]
+    public static partial void RouteFailed(ILogger logger, string route, string problem, string consequence);
+
+    [LoggerMessage(213, LogLevel.Information,
+        "{Route}: removed route drained: {Finished} connections finished, {Aborted} aborted")]
+    public static partial void RouteDrained(ILogger logger, string route, int finished, int aborted);
+
+    [LoggerMessage(214, LogLevel.Warning, "{Route}: disposing a replaced dialer failed; carrying on")]
+    public static partial void DialerDisposeFailed(ILogger logger, string route, Exception exception);
+
+    [LoggerMessage(215, LogLevel.Information,
+        "configuration applied: {Added} added, {Changed} changed, {Removed} removed, {Unchanged} unchanged, " +
+        "{Failed} failed")]
+    public static partial void Applied(
+        ILogger logger, int added, int changed, int removed, int unchanged, int failed);
 }

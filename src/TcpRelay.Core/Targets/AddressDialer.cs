@@ -4,13 +4,18 @@ using TcpRelay.Configuration;
 
 namespace TcpRelay.Targets;
 
-/// <summary>Dials a fixed address. IP literals are parsed once; names are resolved on every dial.</summary>
-internal sealed class AddressDialer : ITargetDialer
+/// <summary>
+/// Dials a fixed address. IP literals are parsed once; names are resolved on every dial.
+/// Its health is the outcome of the last dial: a fixed address has nothing else to watch, and
+/// probing a target that nobody uses would put connections in its logs.
+/// </summary>
+internal sealed class AddressDialer : ITargetDialer, ITargetHealth
 {
     private readonly AddressTarget _target;
     private readonly ConnectionOptions _options;
     private readonly IPEndPoint? _literal;
     private readonly IPEndPoint? _localBind;
+    private string? _problem;
 
     public AddressDialer(AddressTarget target, ConnectionOptions options)
     {
@@ -34,10 +39,24 @@ internal sealed class AddressDialer : ITargetDialer
 
     public string CurrentTarget { get; }
 
+    public bool IsResolved => Volatile.Read(ref _problem) is null;
+
+    public string? Problem => Volatile.Read(ref _problem);
+
     public async ValueTask<Socket> ConnectAsync(CancellationToken cancellationToken)
     {
-        IPEndPoint remote = _literal ?? await ResolveAsync(cancellationToken);
-        return await TcpConnector.ConnectAsync(remote, _options, _localBind, cancellationToken);
+        try
+        {
+            IPEndPoint remote = _literal ?? await ResolveAsync(cancellationToken);
+            Socket socket = await TcpConnector.ConnectAsync(remote, _options, _localBind, cancellationToken);
+            Volatile.Write(ref _problem, null);
+            return socket;
+        }
+        catch (TargetDialException e)
+        {
+            Volatile.Write(ref _problem, $"last dial failed: {e.Message}");
+            throw;
+        }
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
