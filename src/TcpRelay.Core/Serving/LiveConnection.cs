@@ -8,6 +8,7 @@ namespace TcpRelay.Serving;
 internal sealed class LiveConnection
 {
     private string? _target;
+    private bool _targetAsked;
 
     public LiveConnection(long id, IPEndPoint? client, DateTimeOffset startedAt, long startTimestamp)
     {
@@ -26,28 +27,32 @@ internal sealed class LiveConnection
     public long StartTimestamp { get; }
 
     /// <summary>
-    /// The target's address as connected, asked of the socket (getpeername) the first time it is
-    /// needed: most connections end without anyone asking. Null before the dial succeeds, or when
-    /// the socket was closed before anyone asked.
+    /// The target: the route's description of it until the dial succeeds, then the address
+    /// connected to, asked of <see cref="TargetSocket"/> (getpeername) the first time it is
+    /// needed, since most connections end without anyone asking. A socket closed before anyone
+    /// asked leaves the description.
     /// </summary>
     public string? Target
     {
         get
         {
-            if (_target is null && TargetSocket is { } socket)
+            if (!_targetAsked && TargetSocket is { } socket)
             {
+                _targetAsked = true;
                 try
                 {
-                    _target = socket.RemoteEndPoint?.ToString();
+                    _target = socket.RemoteEndPoint?.ToString() ?? _target;
                 }
                 catch (Exception e) when (e is SocketException or ObjectDisposedException)
                 {
-                    // Closed already: the route's configured target is what callers fall back to.
+                    // Closed already: the description is what is left to show.
                 }
             }
 
             return _target;
         }
+
+        set => _target = value;
     }
 
     public Socket? TargetSocket { get; set; }
