@@ -287,6 +287,10 @@ internal sealed class RouteRunner : IAsyncDisposable
         finally
         {
             _connections.TryRemove(id, out _);
+
+            // Closed by now: asking it would throw, once per connection. What the end line
+            // shows is the description, or the address captured while Debug is on.
+            connection.TargetSocket = null;
             RelaySession? session = connection.Session;
             if (session is not null)
             {
