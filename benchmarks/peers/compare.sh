@@ -109,10 +109,23 @@ start_bg() {
     started_pids+=("$bg_pid")
 }
 
+port_taken() { [[ -n "$(ss -Hltn "sport = :$1")" ]]; }
+
+# A port someone else already listens on would make a relay that failed to bind look started.
+ensure_free() {
+    local port
+    for port in "$@"; do
+        if port_taken "$port"; then
+            echo "compare.sh: 127.0.0.1:$port is already in use: $(ss -Hltnp "sport = :$port")" >&2
+            return 1
+        fi
+    done
+}
+
 wait_listen() {
     local port="$1" pid="$2" i
     for ((i = 0; i < 100; i++)); do
-        [[ -n "$(ss -Hltn "sport = :$port")" ]] && return 0
+        port_taken "$port" && return 0
         kill -0 "$pid" 2>/dev/null || return 1
         sleep 0.1
     done
@@ -181,6 +194,7 @@ if [[ " $peers " == *" tcprelay "* ]]; then
 fi
 
 # ---- backends, started once and shared by every peer ----------------------------------------
+ensure_free $(seq "$port_base" $((port_base + 99))) || exit 1
 mkdir -p "$work/www"
 printf 'tcprelay benchmark: a small static response body.\n' >"$work/www/index.html"
 body_size="$(stat -c %s "$work/www/index.html")"
@@ -307,6 +321,8 @@ wrk_value() {
     python3 - "$1" "$2" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()
+if re.search(r"^\s*0 requests in", text, re.M):
+    sys.exit("no request completed")
 if sys.argv[2] == "rps":
     print(float(re.search(r"Requests/sec:\s*([\d.]+)", text).group(1)))
 else:
@@ -319,25 +335,30 @@ wrk_errors() {
     grep -E 'Socket errors|Non-2xx' "$1" | tr -s ' ' | paste -sd ';' - || true
 }
 
-run_http() {
-    local peer="$1" rep="$2" port="$3" url="http://$host:$3/index.html" errors
-    if timeout $((DURATION + 15)) wrk -t1 -c"$WRK_CONNECTIONS" -d"${DURATION}s" --latency "$url" \
-        >"$work/wrk.txt" 2>&1 &&
-        record "$peer" ka_rps "$rep" "$(wrk_value "$work/wrk.txt" rps)" &&
-        record "$peer" ka_p99_ms "$rep" "$(wrk_value "$work/wrk.txt" p99)"; then
+# wrk_run PEER WHAT WRK-ARGS...: one wrk run; its output stays in $work/wrk.txt. Errors that wrk
+# counted become a note; a run in which no request completed counts as failed.
+wrk_run() {
+    local peer="$1" what="$2" errors
+    shift 2
+    if timeout $((DURATION + 15)) wrk -t1 -c"$WRK_CONNECTIONS" -d"${DURATION}s" "$@" \
+        >"$work/wrk.txt" 2>&1 && wrk_value "$work/wrk.txt" rps >/dev/null 2>&1; then
         errors="$(wrk_errors "$work/wrk.txt")"
-        if [[ -n $errors ]]; then note "$peer" "kept-alive: $errors"; fi
-    else
-        measurement_failed "$peer" "wrk kept-alive"
+        if [[ -n $errors ]]; then note "$peer" "$what: $errors"; fi
+        return 0
+    fi
+    measurement_failed "$peer" "wrk $what"
+    return 1
+}
+
+run_http() {
+    local peer="$1" rep="$2" url="http://$host:$3/index.html"
+    if wrk_run "$peer" kept-alive --latency "$url"; then
+        record "$peer" ka_rps "$rep" "$(wrk_value "$work/wrk.txt" rps)"
+        record "$peer" ka_p99_ms "$rep" "$(wrk_value "$work/wrk.txt" p99)"
     fi
     sleep 0.3
-    if timeout $((DURATION + 15)) wrk -t1 -c"$WRK_CONNECTIONS" -d"${DURATION}s" \
-        -H 'Connection: close' "$url" >"$work/wrk.txt" 2>&1 &&
-        record "$peer" close_cps "$rep" "$(wrk_value "$work/wrk.txt" rps)"; then
-        errors="$(wrk_errors "$work/wrk.txt")"
-        if [[ -n $errors ]]; then note "$peer" "new connections: $errors"; fi
-    else
-        measurement_failed "$peer" "wrk with Connection: close"
+    if wrk_run "$peer" "new connections" -H 'Connection: close' "$url"; then
+        record "$peer" close_cps "$rep" "$(wrk_value "$work/wrk.txt" rps)"
     fi
 }
 

@@ -6,7 +6,7 @@ namespace TcpRelay.CommandLine;
 /// <summary>
 /// Chooses what to do from the first argument: a command (<c>run</c>, <c>check</c>, <c>doctor</c>,
 /// <c>status</c>), <c>--version</c> or help, or else the socat-style form. Exit codes: 0 done,
-/// 1 bad arguments or configuration or failed start, 2 command not available in this build.
+/// 1 bad arguments or configuration or failed start; <c>doctor</c> and <c>status</c> document their own.
 /// </summary>
 internal static class CommandDispatcher
 {
@@ -19,7 +19,7 @@ internal static class CommandDispatcher
                 [] => Fail(stderr, "no arguments", showUsage: true),
                 ["run", .. var rest] => await RunServiceAsync(ServiceArguments.Parse("run", rest), stderr),
                 ["check", .. var rest] => CheckCommand.Run(ServiceArguments.Parse("check", rest), stdout, stderr),
-                ["doctor", ..] => NotAvailable(stderr, "doctor"),
+                ["doctor", .. var rest] => await DoctorCommand.RunAsync(rest, stdout, stderr, CancellationToken.None),
                 ["status", .. var rest] => await StatusCommand.RunAsync(rest, stdout, stderr),
                 ["--version" or "-V"] => Print(stdout, Usage.Version),
                 ["-h" or "--help" or "help"] => Print(stdout, Usage.Text),
@@ -59,12 +59,6 @@ internal static class CommandDispatcher
 
         return await RelayHost.RunAsync(
             new RelayHostSettings(invocation.Config, "command line", Verbosity.ToLogLevel(invocation.Verbosity)));
-    }
-
-    private static int NotAvailable(TextWriter stderr, string command)
-    {
-        stderr.WriteLine($"tcprelay: '{command}' is not available in this build");
-        return 2;
     }
 
     private static int Print(TextWriter writer, string text)

@@ -9,7 +9,8 @@ internal static class Usage
         Usage:
           tcprelay run [--config PATH] [-d...]    serve every route of relay.json
           tcprelay check [--config PATH]          validate relay.json, print every error
-          tcprelay doctor ...                     diagnose a route (when built in)
+          tcprelay doctor [--config PATH] [--json] [--timeout S] [ROUTE...]
+                                                  find why a route does not work (exit 0/1/2)
           tcprelay status ...                     show a running service's routes (when built in)
           tcprelay [-d...] [-t S] [-T S] LISTEN-ADDRESS CONNECT-ADDRESS
                                                   socat-style: relay one listening address to a target

@@ -137,17 +137,4 @@ public sealed class ExecutableTests
             Assert.Contains(expected, relay.Stdout, StringComparison.Ordinal);
         }
     }
-
-    [Theory]
-    [InlineData("doctor")]
-    public async Task CommandsNotInThisBuildExitTwo(string command)
-    {
-        (int exitCode, TcpRelayProcess relay) = await TcpRelayProcess.RunAsync(command);
-
-        using (relay)
-        {
-            Assert.Equal(2, exitCode);
-            Assert.Contains("not available in this build", relay.Stderr, StringComparison.Ordinal);
-        }
-    }
 }
