@@ -1,11 +1,14 @@
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using TcpRelay.Benchmarks.Infrastructure;
+using TcpRelay.Relaying;
 
 // TcpRelay.Benchmarks [--short] [BenchmarkDotNet arguments, e.g. --filter *Throughput*]
 // TcpRelay.Benchmarks host LISTEN TARGET    (a relay process for the peer comparison)
 if (args is ["host", .. var hostArgs])
 {
+    // As the executable does: before the first socket exists.
+    SocketEngineTuning.Apply();
     return await RelayHostCommand.RunAsync(hostArgs);
 }
 

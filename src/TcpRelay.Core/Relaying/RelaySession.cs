@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace TcpRelay.Relaying;
 
@@ -13,12 +14,14 @@ namespace TcpRelay.Relaying;
 /// </summary>
 public sealed class RelaySession
 {
+    // One PipeOptions per RelayOptions (a route has one), not one per connection.
+    private static readonly ConditionalWeakTable<RelayOptions, PipeOptions> PipeOptionsFor = [];
+
     private readonly Socket _client;
     private readonly Socket _target;
     private readonly RelayOptions _options;
     private readonly TimeProvider _time;
     private readonly PipeOptions _pipeOptions;
-    private readonly int _segmentSize;
     private long _bytesFromClient;
     private long _bytesFromTarget;
     private long _lastActivity;
@@ -40,19 +43,7 @@ public sealed class RelaySession
         _target = target;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
-        _segmentSize = Math.Max(1024, Math.Min(options.SegmentSize, options.MaxBufferedBytes / 4));
-
-        // The writer pauses once this much is unflushed; one more segment may be in a receive,
-        // so the bound on what a direction holds is the configured maximum.
-        long pause = Math.Max(_segmentSize, options.MaxBufferedBytes - _segmentSize);
-        _pipeOptions = new PipeOptions(
-            pool: MemoryPool<byte>.Shared,
-            readerScheduler: PipeScheduler.Inline,
-            writerScheduler: PipeScheduler.Inline,
-            pauseWriterThreshold: pause,
-            resumeWriterThreshold: pause / 2,
-            minimumSegmentSize: _segmentSize,
-            useSynchronizationContext: false);
+        _pipeOptions = PipeOptionsFor.GetValue(options, static o => CreatePipeOptions(o));
     }
 
     /// <summary>Bytes received from the client and relayed towards the target so far.</summary>
@@ -87,10 +78,17 @@ public sealed class RelaySession
                 static state => ((RelaySession)state!).CheckIdle(), this, idle, Timeout.InfiniteTimeSpan);
         }
 
-        Task upstream = CopyAsync(_client, _target, fromClient: true);
-        Task downstream = CopyAsync(_target, _client, fromClient: false);
-        await upstream;
-        await downstream;
+        // Four loops and no task per direction around them: an idle session keeps fewer objects.
+        var upstream = new Pipe(_pipeOptions);
+        var downstream = new Pipe(_pipeOptions);
+        Task receivingUpstream = ReceiveAsync(_client, upstream.Writer, fromClient: true);
+        Task sendingUpstream = SendAsync(upstream.Reader, _target, fromClient: true);
+        Task receivingDownstream = ReceiveAsync(_target, downstream.Writer, fromClient: false);
+        Task sendingDownstream = SendAsync(downstream.Reader, _client, fromClient: false);
+        await sendingUpstream;
+        await receivingUpstream;
+        await sendingDownstream;
+        await receivingDownstream;
 
         _idleTimer?.Dispose();
         _halfCloseTimer?.Dispose();
@@ -107,15 +105,6 @@ public sealed class RelaySession
         Close(_target, ref _targetClosed, reset: true);
     }
 
-    private async Task CopyAsync(Socket source, Socket sink, bool fromClient)
-    {
-        var pipe = new Pipe(_pipeOptions);
-        Task receiving = ReceiveAsync(source, pipe.Writer, fromClient);
-        await SendAsync(pipe.Reader, sink, fromClient);
-        await receiving;
-        OnDirectionDone();
-    }
-
     private async Task ReceiveAsync(Socket source, PipeWriter writer, bool fromClient)
     {
         var probe = new byte[1];
@@ -127,8 +116,9 @@ public sealed class RelaySession
                 // buffer keeps it for as long as the peer stays quiet. The wait peeks one byte
                 // into an array of our own. A zero-byte receive was used first, but under load
                 // it also completed with no data there (a readiness left over from data already
-                // read); the receive posted next then held a pooled buffer while idle.
-                int received = await source.ReceiveAsync(probe, SocketFlags.Peek);
+                // read); the receive posted next then held a pooled buffer while idle. (The
+                // Memory overload: the byte[] one wraps every wait in a Task.)
+                int received = await source.ReceiveAsync(probe.AsMemory(), SocketFlags.Peek);
                 if (received > 0)
                 {
                     // No size hint: the rest of a partly filled segment is used before a new one
@@ -168,21 +158,23 @@ public sealed class RelaySession
     {
         try
         {
-            while (true)
+            bool completed;
+            do
             {
+                // Few locals live across the awaits: this loop's state is kept for as long as the
+                // connection is open, and an idle connection should cost little.
                 ReadResult result = await reader.ReadAsync();
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                foreach (ReadOnlyMemory<byte> segment in buffer)
+                completed = result.IsCompleted;
+                SequencePosition next = buffer.Start;
+                while (buffer.TryGet(ref next, out ReadOnlyMemory<byte> segment))
                 {
                     await sink.SendAsync(segment, SocketFlags.None);
                 }
 
                 reader.AdvanceTo(buffer.End);
-                if (result.IsCompleted)
-                {
-                    break;
-                }
             }
+            while (!completed);
 
             sink.Shutdown(SocketShutdown.Send);
             await reader.CompleteAsync();
@@ -198,6 +190,27 @@ public sealed class RelaySession
             // The receive side completed the pipe with its failure; it has aborted already.
             await reader.CompleteAsync(e);
         }
+
+        // The sender finishes last in its direction: the receiver completing the pipe is what
+        // ends it (or an abort, which ends everything).
+        OnDirectionDone();
+    }
+
+    private static PipeOptions CreatePipeOptions(RelayOptions options)
+    {
+        int segmentSize = Math.Max(1024, Math.Min(options.SegmentSize, options.MaxBufferedBytes / 4));
+
+        // The writer pauses once this much is unflushed; one more segment may be in a receive,
+        // so the bound on what a direction holds is the configured maximum.
+        long pause = Math.Max(segmentSize, options.MaxBufferedBytes - segmentSize);
+        return new PipeOptions(
+            pool: MemoryPool<byte>.Shared,
+            readerScheduler: PipeScheduler.Inline,
+            writerScheduler: PipeScheduler.Inline,
+            pauseWriterThreshold: pause,
+            resumeWriterThreshold: pause / 2,
+            minimumSegmentSize: segmentSize,
+            useSynchronizationContext: false);
     }
 
     private void Count(bool fromClient, int bytes)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using TcpRelay.Relaying;
 
 namespace TcpRelay.Serving;
@@ -6,6 +7,9 @@ namespace TcpRelay.Serving;
 /// <summary>What the server knows of one connection while it is alive.</summary>
 internal sealed class LiveConnection
 {
+    private string? _target;
+    private bool _targetAsked;
+
     public LiveConnection(long id, IPEndPoint? client, DateTimeOffset startedAt, long startTimestamp)
     {
         Id = id;
@@ -22,7 +26,36 @@ internal sealed class LiveConnection
 
     public long StartTimestamp { get; }
 
-    public string? Target { get; set; }
+    /// <summary>
+    /// The target: the route's description of it until the dial succeeds, then the address
+    /// connected to, asked of <see cref="TargetSocket"/> (getpeername) the first time it is
+    /// needed, since most connections end without anyone asking. A socket closed before anyone
+    /// asked leaves the description.
+    /// </summary>
+    public string? Target
+    {
+        get
+        {
+            if (!_targetAsked && TargetSocket is { } socket)
+            {
+                _targetAsked = true;
+                try
+                {
+                    _target = socket.RemoteEndPoint?.ToString() ?? _target;
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    // Closed already: the description is what is left to show.
+                }
+            }
+
+            return _target;
+        }
+
+        set => _target = value;
+    }
+
+    public Socket? TargetSocket { get; set; }
 
     public RelaySession? Session { get; set; }
 }

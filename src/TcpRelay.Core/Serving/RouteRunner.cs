@@ -287,6 +287,10 @@ internal sealed class RouteRunner : IAsyncDisposable
         finally
         {
             _connections.TryRemove(id, out _);
+
+            // Closed by now: asking it would throw, once per connection. What the end line
+            // shows is the description, or the address captured while Debug is on.
+            connection.TargetSocket = null;
             RelaySession? session = connection.Session;
             if (session is not null)
             {
@@ -348,7 +352,13 @@ internal sealed class RouteRunner : IAsyncDisposable
             ServerLog.TargetRecovered(_logger, Name, dialer.CurrentTarget);
         }
 
-        connection.Target = target.RemoteEndPoint?.ToString();
+        connection.TargetSocket = target;
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // The end-of-connection line names it, and the socket is closed by then.
+            _ = connection.Target;
+        }
+
         try
         {
             await ProxyHeaderWriter.SendAsync(
