@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TcpRelay.Configuration;
+using TcpRelay.Relaying;
 
 namespace TcpRelay.Admission;
 
@@ -82,7 +83,7 @@ internal sealed class RouteAdmission : IDisposable
         if (peer is null)
         {
             // The client left between accept and here; nothing to check it against.
-            CloseWithReset(socket);
+            SocketReset.Close(socket);
             return default;
         }
 
@@ -106,7 +107,7 @@ internal sealed class RouteAdmission : IDisposable
             {
                 // The route is stopping; the caller sees its own token cancelled.
                 lease.Dispose();
-                CloseWithReset(socket);
+                SocketReset.Close(socket);
                 return default;
             }
 
@@ -229,37 +230,18 @@ internal sealed class RouteAdmission : IDisposable
         return result;
     }
 
-    /// <summary>Counts and logs a refusal, then closes the client's socket with a reset.</summary>
+    /// <summary>
+    /// Counts and logs a refusal, then closes the client's socket with a reset rather than a FIN:
+    /// the connection never reached a target, so there is nothing to finish; an abortive close
+    /// frees the socket now, leaves no TIME_WAIT entry under a flood of refusals, and the client
+    /// sees "connection reset" instead of an empty but seemingly successful answer.
+    /// </summary>
     public void Refuse(Socket socket, IPEndPoint? client, Refusal refusal)
     {
         _summary.Record(refusal);
         _onRefused?.Invoke(refusal);
         AdmissionLog.ConnectionRefused(_logger, Route, client, RefusalNames.Describe(refusal));
-        CloseWithReset(socket);
-    }
-
-    /// <summary>
-    /// Closes at once with RST rather than FIN: the connection never reached a target, so there
-    /// is nothing to finish gracefully; an abortive close frees the socket now and leaves no
-    /// TIME_WAIT entry on the relay under a flood of refusals, and the client sees "connection
-    /// reset" instead of an empty but seemingly successful answer.
-    /// </summary>
-    public static void CloseWithReset(Socket socket)
-    {
-        try
-        {
-            socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (SocketException)
-        {
-            // Already reset by the peer: disposing is all that is left.
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
-
-        socket.Dispose();
+        SocketReset.Close(socket);
     }
 
     public void Dispose() => _summary.Dispose();

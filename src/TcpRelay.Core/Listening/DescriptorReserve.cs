@@ -56,6 +56,12 @@ public static class DescriptorReserve
     /// </summary>
     public static bool TryTake()
     {
+        // Called before every accept: held is the common case and needs no lock.
+        if (Volatile.Read(ref _held) is not null)
+        {
+            return true;
+        }
+
         lock (Gate)
         {
             if (_held is not null)

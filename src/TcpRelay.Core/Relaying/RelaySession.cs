@@ -263,18 +263,13 @@ public sealed class RelaySession
             return;
         }
 
-        try
+        if (reset)
         {
-            if (reset)
-            {
-                socket.LingerState = new LingerOption(true, 0);
-            }
+            SocketReset.Close(socket);
         }
-        catch (SocketException)
+        else
         {
-            // Already reset by the peer: closing is all that is left to do.
+            socket.Dispose();
         }
-
-        socket.Dispose();
     }
 }

@@ -36,23 +36,30 @@ internal sealed class LiveConnection
     {
         get
         {
-            if (!_targetAsked && TargetSocket is { } socket)
-            {
-                _targetAsked = true;
-                try
-                {
-                    _target = socket.RemoteEndPoint?.ToString() ?? _target;
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    // Closed already: the description is what is left to show.
-                }
-            }
-
+            ResolveTargetAddress();
             return _target;
         }
 
         set => _target = value;
+    }
+
+    /// <summary>Asks <see cref="TargetSocket"/> for the address connected to, once.</summary>
+    public void ResolveTargetAddress()
+    {
+        if (_targetAsked || TargetSocket is not { } socket)
+        {
+            return;
+        }
+
+        _targetAsked = true;
+        try
+        {
+            _target = socket.RemoteEndPoint?.ToString() ?? _target;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Closed already: the description is what is left to show.
+        }
     }
 
     public Socket? TargetSocket { get; set; }

@@ -298,10 +298,14 @@ internal sealed class RouteRunner : IAsyncDisposable
             }
 
             _metrics.ConnectionClosed(Name);
-            ServerLog.ConnectionEnded(
-                _logger, Name, connection.Client, connection.Target ?? "?", reason,
-                session?.BytesFromClient ?? 0, session?.BytesFromTarget ?? 0,
-                (long)_time.GetElapsedTime(connection.StartTimestamp).TotalMilliseconds);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                // Checked here so that the arguments cost nothing per connection when Debug is off.
+                ServerLog.ConnectionEnded(
+                    _logger, Name, connection.Client, connection.Target ?? "?", reason,
+                    session?.BytesFromClient ?? 0, session?.BytesFromTarget ?? 0,
+                    (long)_time.GetElapsedTime(connection.StartTimestamp).TotalMilliseconds);
+            }
             Release(generation);
             if (!Config.Listen.Fork)
             {
@@ -332,7 +336,7 @@ internal sealed class RouteRunner : IAsyncDisposable
         catch (TargetDialException e)
         {
             OnDialFailed(dialer, e);
-            Reset(client);
+            SocketReset.Close(client);
             return e.Failure switch
             {
                 DialFailure.Refused => EndReason.TargetRefused,
@@ -342,7 +346,7 @@ internal sealed class RouteRunner : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            Reset(client);
+            SocketReset.Close(client);
             return aborting.IsCancellationRequested ? EndReason.Shutdown : EndReason.ClientReset;
         }
 
@@ -356,7 +360,7 @@ internal sealed class RouteRunner : IAsyncDisposable
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             // The end-of-connection line names it, and the socket is closed by then.
-            _ = connection.Target;
+            connection.ResolveTargetAddress();
         }
 
         try
@@ -366,7 +370,7 @@ internal sealed class RouteRunner : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
-            Reset(client);
+            SocketReset.Close(client);
             target.Dispose();
             return aborting.IsCancellationRequested ? EndReason.Shutdown : EndReason.TargetReset;
         }
@@ -419,19 +423,5 @@ internal sealed class RouteRunner : IAsyncDisposable
             // A dialer that fails to clean up must not disturb the route's other connections.
             ServerLog.DialerDisposeFailed(_logger, Name, e);
         }
-    }
-
-    private static void Reset(Socket socket)
-    {
-        try
-        {
-            socket.LingerState = new LingerOption(true, 0);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // The client is gone already.
-        }
-
-        socket.Dispose();
     }
 }
