@@ -18,6 +18,9 @@ public sealed record ConnectionOptions
     /// <summary>The most the relay holds in one direction before it stops reading. Defaults to 1 MiB.</summary>
     public int MaxBufferedBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>How bytes are moved between the two sockets. Defaults to <see cref="DataPath.Splice"/>.</summary>
+    public DataPath DataPath { get; init; } = DataPath.Splice;
+
     /// <summary>TCP_NODELAY on both sockets. Defaults to true.</summary>
     public bool NoDelay { get; init; } = true;
 

@@ -10,11 +10,11 @@ namespace TcpRelay.Diagnostics;
 internal sealed class RouteTraffic
 {
     private readonly Lock _gate = new();
-    private readonly HashSet<RelaySession> _live = [];
+    private readonly HashSet<RelayTraffic> _live = [];
     private long _endedFromClient;
     private long _endedFromTarget;
 
-    public void Track(RelaySession session)
+    public void Track(RelayTraffic session)
     {
         lock (_gate)
         {
@@ -22,7 +22,7 @@ internal sealed class RouteTraffic
         }
     }
 
-    public void Untrack(RelaySession session)
+    public void Untrack(RelayTraffic session)
     {
         lock (_gate)
         {
@@ -40,7 +40,7 @@ internal sealed class RouteTraffic
         {
             long fromClient = _endedFromClient;
             long fromTarget = _endedFromTarget;
-            foreach (RelaySession session in _live)
+            foreach (RelayTraffic session in _live)
             {
                 fromClient += session.BytesFromClient;
                 fromTarget += session.BytesFromTarget;

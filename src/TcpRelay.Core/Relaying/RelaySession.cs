@@ -12,7 +12,7 @@ namespace TcpRelay.Relaying;
 /// shutdown of sending on the other side; a reset or failure aborts both sides with a reset.
 /// The session owns both sockets and disposes them when it ends.
 /// </summary>
-public sealed class RelaySession
+public sealed class RelaySession : RelayTraffic
 {
     // One PipeOptions per RelayOptions (a route has one), not one per connection.
     private static readonly ConditionalWeakTable<RelayOptions, PipeOptions> PipeOptionsFor = [];
@@ -20,46 +20,21 @@ public sealed class RelaySession
     private readonly Socket _client;
     private readonly Socket _target;
     private readonly RelayOptions _options;
-    private readonly TimeProvider _time;
     private readonly PipeOptions _pipeOptions;
-    private long _bytesFromClient;
-    private long _bytesFromTarget;
-    private long _lastActivity;
-    private int _failure;
-    private int _firstFin;
     private int _directionsDone;
     private int _clientClosed;
     private int _targetClosed;
-    private ITimer? _idleTimer;
-    private ITimer? _halfCloseTimer;
 
     /// <summary>Creates a session over two connected sockets; nothing happens until <see cref="RunAsync"/>.</summary>
     public RelaySession(Socket client, Socket target, RelayOptions options, TimeProvider? timeProvider = null)
+        : base(options, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(options);
         _client = client;
         _target = target;
         _options = options;
-        _time = timeProvider ?? TimeProvider.System;
         _pipeOptions = PipeOptionsFor.GetValue(options, static o => CreatePipeOptions(o));
-    }
-
-    /// <summary>Bytes received from the client and relayed towards the target so far.</summary>
-    public long BytesFromClient => Volatile.Read(ref _bytesFromClient);
-
-    /// <summary>Bytes received from the target and relayed towards the client so far.</summary>
-    public long BytesFromTarget => Volatile.Read(ref _bytesFromTarget);
-
-    /// <summary>The first reason the session ended, or <see cref="EndReason.None"/> while it runs.</summary>
-    public EndReason Reason
-    {
-        get
-        {
-            var failure = (EndReason)Volatile.Read(ref _failure);
-            return failure != EndReason.None ? failure : (EndReason)Volatile.Read(ref _firstFin);
-        }
     }
 
     /// <summary>
@@ -71,12 +46,7 @@ public sealed class RelaySession
     {
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(
             static state => ((RelaySession)state!).Abort(EndReason.Shutdown), this);
-        if (_options.IdleTimeout is { } idle)
-        {
-            _lastActivity = _time.GetTimestamp();
-            _idleTimer = _time.CreateTimer(
-                static state => ((RelaySession)state!).CheckIdle(), this, idle, Timeout.InfiniteTimeSpan);
-        }
+        StartIdleTimer();
 
         // Four loops and no task per direction around them: an idle session keeps fewer objects.
         var upstream = new Pipe(_pipeOptions);
@@ -90,17 +60,16 @@ public sealed class RelaySession
         await sendingDownstream;
         await receivingDownstream;
 
-        _idleTimer?.Dispose();
-        _halfCloseTimer?.Dispose();
+        StopTimers();
         Close(_client, ref _clientClosed, reset: false);
         Close(_target, ref _targetClosed, reset: false);
         return Reason;
     }
 
-    /// <summary>Ends the session now: both sides are reset. The first recorded reason wins.</summary>
-    public void Abort(EndReason reason)
+    /// <inheritdoc/>
+    public override void Abort(EndReason reason)
     {
-        Interlocked.CompareExchange(ref _failure, (int)reason, (int)EndReason.None);
+        RecordFailure(reason);
         Close(_client, ref _clientClosed, reset: true);
         Close(_target, ref _targetClosed, reset: true);
     }
@@ -129,10 +98,7 @@ public sealed class RelaySession
 
                 if (received == 0)
                 {
-                    Interlocked.CompareExchange(
-                        ref _firstFin,
-                        (int)(fromClient ? EndReason.ClientClosed : EndReason.TargetClosed),
-                        (int)EndReason.None);
+                    RecordFin(fromClient);
                     break;
                 }
 
@@ -213,46 +179,11 @@ public sealed class RelaySession
             useSynchronizationContext: false);
     }
 
-    private void Count(bool fromClient, int bytes)
-    {
-        if (fromClient)
-        {
-            Volatile.Write(ref _bytesFromClient, _bytesFromClient + bytes);
-        }
-        else
-        {
-            Volatile.Write(ref _bytesFromTarget, _bytesFromTarget + bytes);
-        }
-
-        if (_idleTimer is not null)
-        {
-            Volatile.Write(ref _lastActivity, _time.GetTimestamp());
-        }
-    }
-
     private void OnDirectionDone()
     {
         if (Interlocked.Increment(ref _directionsDone) == 1 && _options.HalfCloseTimeout is { } bound)
         {
-            _halfCloseTimer = _time.CreateTimer(
-                static state => ((RelaySession)state!).Abort(EndReason.HalfCloseTimeout),
-                this,
-                bound,
-                Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private void CheckIdle()
-    {
-        TimeSpan limit = _options.IdleTimeout!.Value;
-        TimeSpan idle = _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
-        if (idle >= limit)
-        {
-            Abort(EndReason.IdleTimeout);
-        }
-        else
-        {
-            _idleTimer?.Change(limit - idle, Timeout.InfiniteTimeSpan);
+            StartHalfCloseTimer(bound);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using TcpRelay.Admission;
 using TcpRelay.Relaying;
 
 namespace TcpRelay.Serving;
@@ -10,8 +11,9 @@ internal sealed class LiveConnection
     private string? _target;
     private bool _targetAsked;
 
-    public LiveConnection(long id, IPEndPoint? client, DateTimeOffset startedAt, long startTimestamp)
+    public LiveConnection(long id, IPEndPoint? client, DateTimeOffset startedAt, long startTimestamp, RouteGeneration generation)
     {
+        Generation = generation;
         Id = id;
         Client = client;
         StartedAt = startedAt;
@@ -64,5 +66,18 @@ internal sealed class LiveConnection
 
     public Socket? TargetSocket { get; set; }
 
-    public RelaySession? Session { get; set; }
+    /// <summary>The byte counters, once the relay has started.</summary>
+    public RelayTraffic? Traffic { get; set; }
+
+    /// <summary>The route settings it was accepted under.</summary>
+    public RouteGeneration Generation { get; }
+
+    /// <summary>Its place in the admission counts, given back when it ends.</summary>
+    public AdmissionLease Lease { get; set; }
+
+    /// <summary>The original destination a PROXY header named, if one was read.</summary>
+    public IPEndPoint? Destination { get; set; }
+
+    /// <summary>When the splice loop's connect to the target began.</summary>
+    public long DialStarted { get; set; }
 }

@@ -7,18 +7,21 @@ using TcpRelay.Configuration;
 using TcpRelay.Diagnostics;
 using TcpRelay.Listening;
 using TcpRelay.Relaying;
+using TcpRelay.Relaying.Splicing;
 using TcpRelay.Targets;
 
 namespace TcpRelay.Serving;
 
 /// <summary>
 /// One running route: its listener, its current <see cref="RouteGeneration"/> and its live
-/// connections. Each accepted connection goes through the pipeline in <see cref="HandleAsync"/>:
-/// admission, dial, relay, one end-of-connection log line. A reload swaps the generation (new
+/// connections. Each accepted connection goes through admission, dial and relay, and ends in
+/// <see cref="Finish"/> with one end-of-connection log line. When the target's address is known
+/// at once, the dial and the relay run on a splice loop with no task per connection; otherwise
+/// the dialer is awaited first. A reload swaps the generation (new
 /// connections only) or the listener (bound before the old one closes) without touching the
 /// connections already relayed.
 /// </summary>
-internal sealed class RouteRunner : IAsyncDisposable
+internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
 {
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -81,6 +84,11 @@ internal sealed class RouteRunner : IAsyncDisposable
         {
             ServerLog.RouteStarted(_logger, Name, _listener.LocalEndPoint, Dialer.CurrentTarget);
         }
+
+        if (Volatile.Read(ref _generation).Config.Connection.DataPath == DataPath.Splice && SpliceEngine.Unavailable is { } reason)
+        {
+            ServerLog.SpliceUnavailable(_logger, Name, reason);
+        }
     }
 
     public RouteStatus GetStatus()
@@ -108,7 +116,7 @@ internal sealed class RouteRunner : IAsyncDisposable
     {
         foreach (LiveConnection connection in _connections.Values)
         {
-            RelaySession? session = connection.Session;
+            RelayTraffic? session = connection.Traffic;
             yield return new ConnectionStatus(
                 Name,
                 connection.Client?.ToString() ?? "?",
@@ -224,7 +232,15 @@ internal sealed class RouteRunner : IAsyncDisposable
     }
 
     /// <summary>Aborts every live connection with <see cref="EndReason.Shutdown"/>.</summary>
-    public void AbortConnections() => _abort.Cancel();
+    public void AbortConnections()
+    {
+        _abort.Cancel();
+        Interlocked.MemoryBarrier();
+        foreach (LiveConnection connection in _connections.Values)
+        {
+            (connection.Traffic as SplicedConnection)?.Abort(EndReason.Shutdown);
+        }
+    }
 
     /// <summary>Disposes the current dialer and admission state once no connection uses them any more.</summary>
     public async ValueTask RetireDialerAsync()
@@ -253,11 +269,6 @@ internal sealed class RouteRunner : IAsyncDisposable
     private void OnAccepted(Socket client)
     {
         Interlocked.Increment(ref _total);
-        _ = HandleAsync(client);
-    }
-
-    private async Task HandleAsync(Socket client)
-    {
         RouteGeneration generation;
         lock (_gate)
         {
@@ -267,65 +278,152 @@ internal sealed class RouteRunner : IAsyncDisposable
 
         long id = Interlocked.Increment(ref _nextId);
         var connection = new LiveConnection(
-            id, client.RemoteEndPoint as IPEndPoint, _time.GetUtcNow(), _time.GetTimestamp())
+            id, client.RemoteEndPoint as IPEndPoint, _time.GetUtcNow(), _time.GetTimestamp(), generation)
         {
             Target = generation.Dialer.CurrentTarget,
         };
         _connections[id] = connection;
         _metrics.ConnectionOpened(Name);
-        EndReason reason = EndReason.None;
         try
         {
-            reason = await RelayAsync(client, connection, generation);
+            // Most routes decide admission without waiting, and most targets are known without
+            // waiting: such a connection is handed to a splice loop here, with no task at all.
+            ValueTask<AdmissionOutcome> admitting = generation.Admission.AdmitAsync(client, _abort.Token);
+            if (!admitting.IsCompletedSuccessfully)
+            {
+                _ = AdmitThenDialAsync(client, connection, admitting);
+            }
+            else if (Admitted(connection, admitting.Result) && !TryStartDirect(client, connection))
+            {
+                _ = DialAsync(client, connection);
+            }
         }
         catch (Exception e)
         {
             // Nothing here is expected to throw; a bug must not take the accept loop down.
+            Failed(client, connection, e);
+        }
+    }
+
+    /// <summary>Records the admission's outcome; a refused connection ends here.</summary>
+    private bool Admitted(LiveConnection connection, AdmissionOutcome admission)
+    {
+        if (!admission.Admitted)
+        {
+            Finish(connection, _abort.IsCancellationRequested ? EndReason.Shutdown : EndReason.Rejected);
+            return false;
+        }
+
+        connection.Lease = admission.Lease;
+        connection.Client = admission.Client;
+        connection.Destination = admission.Destination;
+        return true;
+    }
+
+    private async Task AdmitThenDialAsync(Socket client, LiveConnection connection, ValueTask<AdmissionOutcome> admitting)
+    {
+        try
+        {
+            if (Admitted(connection, await admitting) && !TryStartDirect(client, connection))
+            {
+                await DialAsync(client, connection);
+            }
+        }
+        catch (Exception e)
+        {
+            Failed(client, connection, e);
+        }
+    }
+
+    private void Failed(Socket client, LiveConnection connection, Exception e)
+    {
+        ServerLog.HandlerFailed(_logger, Name, e);
+        client.Dispose();
+        if (connection.Traffic is not SplicedConnection)
+        {
+            Finish(connection, EndReason.None);
+        }
+    }
+
+    /// <summary>
+    /// Starts the connect and the relay on a splice loop when the target's address is known
+    /// now; false when the dialer has to be asked (or the splice engine is off).
+    /// </summary>
+    private bool TryStartDirect(Socket client, LiveConnection connection)
+    {
+        RouteGeneration generation = connection.Generation;
+        if (generation.Dialer is not IDirectDialer { Direct: { } direct } || SpliceLoopFor(generation) is not { } loop)
+        {
+            return false;
+        }
+
+        try
+        {
+            SocketTuning.Apply(client, generation.Config.Connection);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            SocketReset.Close(client);
+            Finish(connection, EndReason.ClientReset);
+            return true;
+        }
+
+        byte[]? preamble = null;
+        if (generation.Config.Admission.SendProxy is not ProxyProtocolVersion.None and var version)
+        {
+            Span<byte> header = stackalloc byte[ProxyHeaderWriter.MaxLength];
+            preamble = header[..ProxyHeaderWriter.Write(version, connection.Client, connection.Destination, header)].ToArray();
+        }
+
+        connection.DialStarted = _time.GetTimestamp();
+        Start(connection, new SplicedConnection(loop, client, direct, preamble, generation.RelayOptions, _time, this));
+        return true;
+    }
+
+    private void Start(LiveConnection connection, SplicedConnection spliced)
+    {
+        spliced.State = connection;
+        connection.Traffic = spliced;
+        _traffic.Track(spliced);
+
+        // Pairs with AbortConnections: either it sees this connection, or this sees the abort.
+        Interlocked.MemoryBarrier();
+        if (_abort.IsCancellationRequested)
+        {
+            spliced.Abort(EndReason.Shutdown);
+        }
+
+        spliced.Start();
+    }
+
+    /// <summary>Dials through the dialer, then relays; the end is reported here unless a splice loop took it over.</summary>
+    private async Task DialAsync(Socket client, LiveConnection connection)
+    {
+        EndReason? reason = EndReason.None;
+        try
+        {
+            reason = await DialAndRelayAsync(client, connection);
+        }
+        catch (Exception e)
+        {
             ServerLog.HandlerFailed(_logger, Name, e);
             client.Dispose();
         }
         finally
         {
-            _connections.TryRemove(id, out _);
-
-            // Closed by now: asking it would throw, once per connection. What the end line
-            // shows is the description, or the address captured while Debug is on.
-            connection.TargetSocket = null;
-            RelaySession? session = connection.Session;
-            if (session is not null)
+            if (reason is { } ended)
             {
-                _traffic.Untrack(session);
-            }
-
-            _metrics.ConnectionClosed(Name);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                // Checked here so that the arguments cost nothing per connection when Debug is off.
-                ServerLog.ConnectionEnded(
-                    _logger, Name, connection.Client, connection.Target ?? "?", reason,
-                    session?.BytesFromClient ?? 0, session?.BytesFromTarget ?? 0,
-                    (long)_time.GetElapsedTime(connection.StartTimestamp).TotalMilliseconds);
-            }
-            Release(generation);
-            if (!Config.Listen.Fork)
-            {
-                _singleConnectionDone.TrySetResult();
+                Finish(connection, ended);
             }
         }
     }
 
-    private async Task<EndReason> RelayAsync(Socket client, LiveConnection connection, RouteGeneration generation)
+    /// <summary>Null when the relay was handed to a splice loop, which reports its end.</summary>
+    private async Task<EndReason?> DialAndRelayAsync(Socket client, LiveConnection connection)
     {
         CancellationToken aborting = _abort.Token;
+        RouteGeneration generation = connection.Generation;
         ITargetDialer dialer = generation.Dialer;
-        AdmissionOutcome admission = await generation.Admission.AdmitAsync(client, aborting);
-        if (!admission.Admitted)
-        {
-            return aborting.IsCancellationRequested ? EndReason.Shutdown : EndReason.Rejected;
-        }
-
-        using AdmissionLease lease = admission.Lease;
-        connection.Client = admission.Client;
         Socket target;
         long dialStart = _time.GetTimestamp();
         try
@@ -351,11 +449,7 @@ internal sealed class RouteRunner : IAsyncDisposable
         }
 
         _metrics.Connected(Name, _time.GetElapsedTime(dialStart));
-        if (Interlocked.Exchange(ref _dialFailing, 0) != 0)
-        {
-            ServerLog.TargetRecovered(_logger, Name, dialer.CurrentTarget);
-        }
-
+        OnDialSucceeded(dialer);
         connection.TargetSocket = target;
         if (_logger.IsEnabled(LogLevel.Debug))
         {
@@ -366,7 +460,7 @@ internal sealed class RouteRunner : IAsyncDisposable
         try
         {
             await ProxyHeaderWriter.SendAsync(
-                target, generation.Config.Admission.SendProxy, admission.Client, admission.Destination, aborting);
+                target, generation.Config.Admission.SendProxy, connection.Client, connection.Destination, aborting);
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
@@ -375,14 +469,82 @@ internal sealed class RouteRunner : IAsyncDisposable
             return aborting.IsCancellationRequested ? EndReason.Shutdown : EndReason.TargetReset;
         }
 
+        if (SpliceLoopFor(generation) is { } loop)
+        {
+            Start(connection, new SplicedConnection(loop, client, target, generation.RelayOptions, _time, this));
+            return null;
+        }
+
         var session = new RelaySession(client, target, generation.RelayOptions, _time);
-        connection.Session = session;
+        connection.Traffic = session;
         _traffic.Track(session);
         return await session.RunAsync(aborting);
     }
 
+    private static SpliceLoop? SpliceLoopFor(RouteGeneration generation) =>
+        generation.Config.Connection.DataPath == DataPath.Splice ? SpliceEngine.NextLoop() : null;
+
+    /// <summary>The end of every connection, whichever way it went: counts, the Debug line, releases.</summary>
+    private void Finish(LiveConnection connection, EndReason reason)
+    {
+        _connections.TryRemove(connection.Id, out _);
+
+        // Closed by now: asking it would throw, once per connection. What the end line
+        // shows is the description, or the address captured while Debug is on.
+        connection.TargetSocket = null;
+        RelayTraffic? traffic = connection.Traffic;
+        if (traffic is not null)
+        {
+            _traffic.Untrack(traffic);
+        }
+
+        _metrics.ConnectionClosed(Name);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // Checked here so that the arguments cost nothing per connection when Debug is off.
+            ServerLog.ConnectionEnded(
+                _logger, Name, connection.Client, connection.Target ?? "?", reason,
+                traffic?.BytesFromClient ?? 0, traffic?.BytesFromTarget ?? 0,
+                (long)_time.GetElapsedTime(connection.StartTimestamp).TotalMilliseconds,
+                traffic switch { SplicedConnection => "splice", RelaySession => "pipelines", _ => "none" });
+        }
+
+        connection.Lease.Dispose();
+        Release(connection.Generation);
+        if (!Config.Listen.Fork)
+        {
+            _singleConnectionDone.TrySetResult();
+        }
+    }
+
+    void ISpliceObserver.OnConnected(SplicedConnection spliced)
+    {
+        var connection = (LiveConnection)spliced.State!;
+        _metrics.Connected(Name, _time.GetElapsedTime(connection.DialStarted));
+        OnDialSucceeded(connection.Generation.Dialer);
+    }
+
+    void ISpliceObserver.OnDialFailed(SplicedConnection spliced, TargetDialException failure)
+    {
+        var connection = (LiveConnection)spliced.State!;
+        OnDialFailed(connection.Generation.Dialer, failure);
+    }
+
+    void ISpliceObserver.OnEnded(SplicedConnection spliced, EndReason reason) =>
+        Finish((LiveConnection)spliced.State!, reason);
+
+    private void OnDialSucceeded(ITargetDialer dialer)
+    {
+        (dialer as IDirectDialer)?.Report(null);
+        if (Interlocked.Exchange(ref _dialFailing, 0) != 0)
+        {
+            ServerLog.TargetRecovered(_logger, Name, dialer.CurrentTarget);
+        }
+    }
+
     private void OnDialFailed(ITargetDialer dialer, TargetDialException e)
     {
+        (dialer as IDirectDialer)?.Report(e.Message);
         _metrics.ConnectFailed(Name, e.Failure);
         if (Interlocked.Exchange(ref _dialFailing, 1) == 0)
         {

@@ -8,10 +8,10 @@ internal static partial class ServerLog
 {
     [LoggerMessage(200, LogLevel.Debug,
         "{Route}: {Client} -> {Target} ended: {Reason}, {BytesFromClient} bytes from client, " +
-        "{BytesFromTarget} bytes from target, {DurationMs} ms")]
+        "{BytesFromTarget} bytes from target, {DurationMs} ms, data path {DataPath}")]
     public static partial void ConnectionEnded(
         ILogger logger, string route, IPEndPoint? client, string target, EndReason reason,
-        long bytesFromClient, long bytesFromTarget, long durationMs);
+        long bytesFromClient, long bytesFromTarget, long durationMs, string dataPath);
 
     [LoggerMessage(201, LogLevel.Warning,
         "{Route}: cannot reach {Target}: {Message}; closing clients until it answers")]
@@ -66,4 +66,8 @@ internal static partial class ServerLog
         "{Failed} failed")]
     public static partial void Applied(
         ILogger logger, int added, int changed, int removed, int unchanged, int failed);
+
+    [LoggerMessage(216, LogLevel.Warning,
+        "{Route}: the splice data path is off ({Reason}); relaying through Pipelines instead")]
+    public static partial void SpliceUnavailable(ILogger logger, string route, string reason);
 }

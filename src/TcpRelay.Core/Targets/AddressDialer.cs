@@ -9,7 +9,7 @@ namespace TcpRelay.Targets;
 /// Its health is the outcome of the last dial: a fixed address has nothing else to watch, and
 /// probing a target that nobody uses would put connections in its logs.
 /// </summary>
-internal sealed class AddressDialer : ITargetDialer, ITargetHealth
+internal sealed class AddressDialer : ITargetDialer, ITargetHealth, IDirectDialer
 {
     private readonly AddressTarget _target;
     private readonly ConnectionOptions _options;
@@ -35,7 +35,13 @@ internal sealed class AddressDialer : ITargetDialer, ITargetHealth
         }
 
         CurrentTarget = target.Describe();
+        if (_literal is not null)
+        {
+            Direct = new DirectTarget(_literal, _localBind, options);
+        }
     }
+
+    public DirectTarget? Direct { get; }
 
     public string CurrentTarget { get; }
 
@@ -56,6 +62,16 @@ internal sealed class AddressDialer : ITargetDialer, ITargetHealth
         {
             Volatile.Write(ref _problem, $"last dial failed: {e.Message}");
             throw;
+        }
+    }
+
+    public void Report(string? problem)
+    {
+        // Written only when it changes: every connection reports, and most find it unchanged.
+        string? last = Volatile.Read(ref _problem);
+        if (problem is null ? last is not null : last is null || !last.EndsWith(problem, StringComparison.Ordinal))
+        {
+            Volatile.Write(ref _problem, problem is null ? null : $"last dial failed: {problem}");
         }
     }
 

@@ -102,6 +102,8 @@ public sealed class ConfigErrorTests
     [InlineData("\"backlog\": 70000", "$.routes.a.backlog")]
     [InlineData("\"backlog\": 1.5", "$.routes.a.backlog")]
     [InlineData("\"maxBufferedBytes\": 4095", "$.routes.a.maxBufferedBytes")]
+    [InlineData("\"dataPath\": \"sendfile\"", "$.routes.a.dataPath")]
+    [InlineData("\"dataPath\": 1", "$.routes.a.dataPath")]
     [InlineData("\"connectTimeout\": 0", "$.routes.a.connectTimeout")]
     [InlineData("\"connectTimeout\": \"5\"", "$.routes.a.connectTimeout")]
     [InlineData("\"halfCloseTimeout\": \"0s\"", "$.routes.a.halfCloseTimeout")]

@@ -34,7 +34,7 @@ public sealed class ConfigLoaderTests
                   "listen": "[::]:9000", "backlog": 1024, "reuseAddress": false, "reusePort": true, "ipv6Only": true,
                   "target": { "address": "[fd00::10]:8080", "bind": "::1", "sourcePort": 40000 },
                   "connectTimeout": "250ms", "idleTimeout": "2m", "halfCloseTimeout": 30, "maxBufferedBytes": 65536,
-                  "noDelay": false, "keepAlive": { "time": "30s", "interval": "5s", "count": 3 },
+                  "dataPath": "pipelines", "noDelay": false, "keepAlive": { "time": "30s", "interval": "5s", "count": 3 },
                   "allow": ["10.0.0.0/8", "192.168.1.7"], "deny": ["10.1.0.0/16"],
                   "maxConnections": 100, "maxConnectionsPerClient": 10, "newConnectionsPerSecondPerClient": 2.5,
                   "sendProxy": "v2", "acceptProxy": { "from": ["127.0.0.1"], "timeout": "1s" }
@@ -67,6 +67,7 @@ public sealed class ConfigLoaderTests
                 IdleTimeout = TimeSpan.FromMinutes(2),
                 HalfCloseTimeout = TimeSpan.FromSeconds(30),
                 MaxBufferedBytes = 65536,
+                DataPath = DataPath.Pipelines,
                 NoDelay = false,
                 KeepAlive = new KeepAliveOptions
                 {

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using TcpRelay.Configuration;
 using TcpRelay.TestSupport;
 
 namespace TcpRelay.Relaying;
@@ -8,8 +9,10 @@ public sealed class HalfCloseTests
     private const long Reply = 1024 * 1024;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task ClientFinLetsTargetSendEverythingAfterIt()
+    [Theory]
+    [InlineData(DataPath.Splice)]
+    [InlineData(DataPath.Pipelines)]
+    public async Task ClientFinLetsTargetSendEverythingAfterIt(DataPath dataPath)
     {
         using CancellationTokenSource timeout = Bounded.Within(Bound);
         CancellationToken ct = timeout.Token;
@@ -27,7 +30,8 @@ public sealed class HalfCloseTests
                 backendSent.SetException(e);
             }
         });
-        await using RelayFixture relay = await RelayFixture.StartAsync(backend.EndPoint);
+        await using RelayFixture relay = await RelayFixture.StartAsync(
+            backend.EndPoint, new ConnectionOptions { DataPath = dataPath });
         using Socket client = await relay.ConnectAsync();
 
         await SocketData.SendRandomAsync(client, 100_000, seed: 4, ct);
@@ -41,8 +45,10 @@ public sealed class HalfCloseTests
         Assert.Equal(EndReason.ClientClosed, ended["Reason"]);
     }
 
-    [Fact]
-    public async Task TargetFinLetsClientSendEverythingAfterIt()
+    [Theory]
+    [InlineData(DataPath.Splice)]
+    [InlineData(DataPath.Pipelines)]
+    public async Task TargetFinLetsClientSendEverythingAfterIt(DataPath dataPath)
     {
         using CancellationTokenSource timeout = Bounded.Within(Bound);
         CancellationToken ct = timeout.Token;
@@ -59,7 +65,8 @@ public sealed class HalfCloseTests
                 backendReceived.SetException(e);
             }
         });
-        await using RelayFixture relay = await RelayFixture.StartAsync(backend.EndPoint);
+        await using RelayFixture relay = await RelayFixture.StartAsync(
+            backend.EndPoint, new ConnectionOptions { DataPath = dataPath });
         using Socket client = await relay.ConnectAsync();
 
         // The target's FIN reaches the client first; the client's direction must stay open.

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using TcpRelay.Configuration;
 using TcpRelay.TestSupport;
 
 namespace TcpRelay.Relaying;
@@ -7,8 +8,10 @@ public sealed class RelayIntegrityTests
 {
     private const long Size = 64L * 1024 * 1024;
 
-    [Fact]
-    public async Task RandomDataBothWaysAtOnceArrivesIntact()
+    [Theory]
+    [InlineData(DataPath.Splice)]
+    [InlineData(DataPath.Pipelines)]
+    public async Task RandomDataBothWaysAtOnceArrivesIntact(DataPath dataPath)
     {
         using CancellationTokenSource timeout = Bounded.Within(TimeSpan.FromMinutes(3));
         CancellationToken ct = timeout.Token;
@@ -26,7 +29,8 @@ public sealed class RelayIntegrityTests
                 atBackend.SetException(e);
             }
         });
-        await using RelayFixture relay = await RelayFixture.StartAsync(backend.EndPoint);
+        await using RelayFixture relay = await RelayFixture.StartAsync(
+            backend.EndPoint, new ConnectionOptions { DataPath = dataPath });
         using Socket client = await relay.ConnectAsync();
 
         Task<byte[]> clientSending = SocketData.SendRandomAsync(client, Size, seed: 1, ct);
@@ -42,5 +46,6 @@ public sealed class RelayIntegrityTests
         CapturedEntry ended = await relay.ConnectionEndedAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(Size, ended["BytesFromClient"]);
         Assert.Equal(Size, ended["BytesFromTarget"]);
+        Assert.Equal(dataPath == DataPath.Splice ? "splice" : "pipelines", ended["DataPath"]);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using TcpRelay.Configuration;
 using TcpRelay.TestSupport;
 
 namespace TcpRelay.Relaying;
@@ -10,13 +11,16 @@ public sealed class ResetTests
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(1);
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task ResetFromOneSideResetsTheOther(bool targetResets)
+    [InlineData(true, DataPath.Splice)]
+    [InlineData(false, DataPath.Splice)]
+    [InlineData(true, DataPath.Pipelines)]
+    [InlineData(false, DataPath.Pipelines)]
+    public async Task ResetFromOneSideResetsTheOther(bool targetResets, DataPath dataPath)
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         await using var backend = new LoopbackBackend();
-        await using RelayFixture relay = await RelayFixture.StartAsync(backend.EndPoint);
+        await using RelayFixture relay = await RelayFixture.StartAsync(
+            backend.EndPoint, new ConnectionOptions { DataPath = dataPath });
         using Socket client = await relay.ConnectAsync();
         using Socket target = await backend.AcceptAsync(TimeSpan.FromSeconds(10));
 

@@ -6,7 +6,7 @@ namespace TcpRelay.Configuration.Json;
 internal static class ConnectionReader
 {
     public static readonly string[] Known =
-        ["connectTimeout", "idleTimeout", "halfCloseTimeout", "maxBufferedBytes", "noDelay", "keepAlive"];
+        ["connectTimeout", "idleTimeout", "halfCloseTimeout", "maxBufferedBytes", "dataPath", "noDelay", "keepAlive"];
 
     private static readonly string[] KnownKeepAlive = ["time", "interval", "count"];
 
@@ -19,9 +19,28 @@ internal static class ConnectionReader
             IdleTimeout = r.Duration("idleTimeout"),
             HalfCloseTimeout = r.Duration("halfCloseTimeout") ?? defaults.HalfCloseTimeout,
             MaxBufferedBytes = r.Int("maxBufferedBytes") ?? defaults.MaxBufferedBytes,
+            DataPath = ReadDataPath(r) ?? defaults.DataPath,
             NoDelay = r.Bool("noDelay") ?? defaults.NoDelay,
             KeepAlive = ReadKeepAlive(r),
         };
+    }
+
+    private static DataPath? ReadDataPath(JsonObjectReader r)
+    {
+        string? path = r.String("dataPath");
+        DataPath? parsed = path switch
+        {
+            null => null,
+            "splice" => DataPath.Splice,
+            "pipelines" => DataPath.Pipelines,
+            _ => null,
+        };
+        if (path is not null && parsed is null)
+        {
+            r.Fail("dataPath", $"'dataPath' must be \"splice\" or \"pipelines\", found \"{path}\"");
+        }
+
+        return parsed;
     }
 
     /// <summary><c>false</c> (the kernel's default), <c>true</c> (our defaults) or an object.</summary>

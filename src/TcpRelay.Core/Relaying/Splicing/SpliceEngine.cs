@@ -1,0 +1,66 @@
+namespace TcpRelay.Relaying.Splicing;
+
+/// <summary>
+/// The process's splice loops, started on first use: one per processor unless
+/// <c>TCPRELAY_SPLICE_LOOPS</c> says otherwise. <c>TCPRELAY_DATA_PATH=pipelines</c> turns the
+/// engine off, and so does a kernel that refuses epoll or pipes; connections then take the
+/// managed <see cref="RelaySession"/> path.
+/// </summary>
+internal static class SpliceEngine
+{
+    // Pipes kept for reuse per loop: enough for every direction in flight under load, few
+    // enough that an idle relay holds a handful of descriptors.
+    private const int PooledPipesPerLoop = 64;
+
+    private static readonly Lazy<SpliceLoop[]?> Loops = new(Create);
+    private static int _next;
+
+    private static string? _unavailable;
+
+    /// <summary>Why the engine is off, when it is; null while it runs. Starts the loops if they have not started.</summary>
+    public static string? Unavailable => Loops.Value is null ? _unavailable : null;
+
+    /// <summary>The next loop, round robin; null when the engine is off.</summary>
+    public static SpliceLoop? NextLoop()
+    {
+        SpliceLoop[]? loops = Loops.Value;
+        return loops is null ? null : loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)loops.Length)];
+    }
+
+    private static SpliceLoop[]? Create()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            _unavailable = "splice(2) is Linux only";
+            return null;
+        }
+
+        if (string.Equals(Environment.GetEnvironmentVariable("TCPRELAY_DATA_PATH"), "pipelines", StringComparison.OrdinalIgnoreCase))
+        {
+            _unavailable = "TCPRELAY_DATA_PATH=pipelines";
+            return null;
+        }
+
+        int count = Environment.ProcessorCount;
+        if (int.TryParse(Environment.GetEnvironmentVariable("TCPRELAY_SPLICE_LOOPS"), out int configured) && configured > 0)
+        {
+            count = Math.Min(configured, 64);
+        }
+
+        try
+        {
+            var loops = new SpliceLoop[count];
+            for (int i = 0; i < count; i++)
+            {
+                loops[i] = new SpliceLoop(i, PooledPipesPerLoop);
+            }
+
+            return loops;
+        }
+        catch (InvalidOperationException e)
+        {
+            _unavailable = e.Message;
+            return null;
+        }
+    }
+}

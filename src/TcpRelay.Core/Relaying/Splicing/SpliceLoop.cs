@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace TcpRelay.Relaying.Splicing;
+
+/// <summary>
+/// One event loop: a dedicated thread waiting in epoll for the sockets of the connections it
+/// owns, and doing all their work itself (connect, splice, shutdown, close) so that a connection
+/// never changes threads and nothing about it needs a lock. Other threads hand it connections
+/// to start and requests to abort through <see cref="Post"/>, which wakes it with an eventfd.
+/// Epoll is level-triggered: a socket the loop did not finish with is reported again, and
+/// interest in it is dropped only while its direction is paused.
+/// </summary>
+internal sealed unsafe class SpliceLoop
+{
+    private const int MaxEvents = 256;
+    private const ulong WakeToken = ulong.MaxValue;
+
+    // Connect deadlines are checked this often while connects are pending: the timeout is
+    // honoured within this much, and an idle loop sleeps without a timer.
+    private const int DeadlineCheckMilliseconds = 100;
+
+    private readonly ConcurrentQueue<SplicedConnection> _posted = new();
+    private readonly Stack<int> _freeSlots = new();
+    private readonly Stack<long> _pipes = new();
+    private readonly int _maxPooledPipes;
+    private SplicedConnection?[] _slots = new SplicedConnection?[256];
+    private int _slotsUsed;
+    private int _wakePending;
+    private long _nextDeadlineCheck;
+
+    public SpliceLoop(int index, int maxPooledPipes)
+    {
+        _maxPooledPipes = maxPooledPipes;
+        Epoll = Native.EpollCreate(Native.CloseOnExec);
+        if (Epoll < 0)
+        {
+            throw new InvalidOperationException($"epoll_create1 failed: {Marshal.GetPInvokeErrorMessage(Native.Errno)}");
+        }
+
+        _wake = Native.EventFd(0, Native.NonBlock | Native.CloseOnExec);
+        if (_wake < 0 || Native.EpollAdd(Epoll, _wake, Native.EpollIn, WakeToken) != 0)
+        {
+            int error = Native.Errno;
+            _ = Native.Close(Epoll);
+            throw new InvalidOperationException($"eventfd failed: {Marshal.GetPInvokeErrorMessage(error)}");
+        }
+
+        var thread = new Thread(Run) { IsBackground = true, Name = $"tcprelay splice {index}" };
+        thread.Start();
+    }
+
+    private readonly int _wake;
+
+    public int Epoll { get; }
+
+    /// <summary>Connections waiting for their target's connect to complete (read on the loop thread).</summary>
+    public int Connecting { get; set; }
+
+    /// <summary>Queues work for <paramref name="connection"/> on this loop; callable from any thread.</summary>
+    public void Post(SplicedConnection connection)
+    {
+        _posted.Enqueue(connection);
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            ulong one = 1;
+            _ = Native.Write(_wake, &one, sizeof(ulong));
+        }
+    }
+
+    /// <summary>Gives the connection a slot; epoll reports its sockets by slot number.</summary>
+    public int Attach(SplicedConnection connection)
+    {
+        int slot;
+        if (!_freeSlots.TryPop(out slot))
+        {
+            if (_slotsUsed == _slots.Length)
+            {
+                Array.Resize(ref _slots, _slots.Length * 2);
+            }
+
+            slot = _slotsUsed++;
+        }
+
+        _slots[slot] = connection;
+        return slot;
+    }
+
+    public void Detach(int slot)
+    {
+        _slots[slot] = null;
+        _freeSlots.Push(slot);
+    }
+
+    /// <summary>An empty kernel pipe from the pool, or a new one; false when none can be made.</summary>
+    public bool TryRentPipe(out int readEnd, out int writeEnd)
+    {
+        if (_pipes.TryPop(out long pair))
+        {
+            readEnd = (int)(pair >> 32);
+            writeEnd = (int)pair;
+            return true;
+        }
+
+        int* fds = stackalloc int[2];
+        if (Native.Pipe2(fds, Native.NonBlock | Native.CloseOnExec) != 0)
+        {
+            readEnd = writeEnd = -1;
+            return false;
+        }
+
+        readEnd = fds[0];
+        writeEnd = fds[1];
+        return true;
+    }
+
+    /// <summary>Returns an empty pipe to the pool; a pipe still holding bytes must be closed instead.</summary>
+    public void ReturnPipe(int readEnd, int writeEnd)
+    {
+        if (_pipes.Count < _maxPooledPipes)
+        {
+            _pipes.Push(((long)readEnd << 32) | (uint)writeEnd);
+        }
+        else
+        {
+            _ = Native.Close(readEnd);
+            _ = Native.Close(writeEnd);
+        }
+    }
+
+    private void Run()
+    {
+        byte* events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * Native.EpollEventSize));
+        while (true)
+        {
+            int timeout = Connecting > 0 ? DeadlineCheckMilliseconds : -1;
+            int count = Native.EpollWait(Epoll, events, MaxEvents, timeout);
+            if (count < 0)
+            {
+                // EINTR only: the arguments are the loop's own and stay valid.
+                count = 0;
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                ulong data = Native.EventData(events, i);
+                if (data == WakeToken)
+                {
+                    ulong value;
+                    _ = Native.Read(_wake, &value, sizeof(ulong));
+                    Volatile.Write(ref _wakePending, 0);
+                    continue;
+                }
+
+                // A connection closed earlier in this batch has left its slot empty; new ones
+                // take slots only below, after the batch, so a slot never changes owner within it.
+                SplicedConnection? connection = _slots[(int)(data >> 1)];
+                connection?.OnEvent(target: (data & 1) != 0, Native.EventMask(events, i));
+            }
+
+            while (_posted.TryDequeue(out SplicedConnection? connection))
+            {
+                connection.OnPosted();
+            }
+
+            if (Connecting > 0)
+            {
+                CheckDeadlines();
+            }
+        }
+    }
+
+    private void CheckDeadlines()
+    {
+        long now = Environment.TickCount64;
+        if (now < _nextDeadlineCheck)
+        {
+            return;
+        }
+
+        _nextDeadlineCheck = now + DeadlineCheckMilliseconds;
+        for (int i = 0; i < _slotsUsed; i++)
+        {
+            _slots[i]?.CheckConnectDeadline(now);
+        }
+    }
+}

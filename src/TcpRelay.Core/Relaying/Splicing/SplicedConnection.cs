@@ -1,0 +1,635 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using TcpRelay.Targets;
+
+namespace TcpRelay.Relaying.Splicing;
+
+/// <summary>What the owner of a <see cref="SplicedConnection"/> hears, on the connection's loop thread.</summary>
+internal interface ISpliceObserver
+{
+    /// <summary>The target accepted the connection (not called for a target connected elsewhere).</summary>
+    void OnConnected(SplicedConnection connection);
+
+    /// <summary>The target could not be reached; <see cref="OnEnded"/> follows.</summary>
+    void OnDialFailed(SplicedConnection connection, TargetDialException failure);
+
+    /// <summary>The connection is over and both sockets are closed.</summary>
+    void OnEnded(SplicedConnection connection, EndReason reason);
+}
+
+/// <summary>
+/// One relayed connection on a <see cref="SpliceLoop"/>: optionally the connect to its target,
+/// then bytes moved each way with splice(2) from one socket into a kernel pipe and from the pipe
+/// into the other socket, so they are never copied into this process. A pipe is taken from the
+/// loop's pool only while a direction has bytes in flight; an idle connection holds none. A FIN
+/// is passed on as a shutdown of sending once the pipe is empty; a reset, a failed write or an
+/// <see cref="Abort"/> closes both sides with a reset. All state is touched on the loop thread
+/// only, except the byte counters (read anywhere) and <see cref="Abort"/> (callable anywhere).
+/// </summary>
+internal sealed class SplicedConnection : RelayTraffic
+{
+    private const int MsgNoSignal = 0x4000;
+
+    // What one direction holds at most: a default pipe's worth. Pipes can take more when the
+    // kernel hands over large pages, so the bound is counted here rather than left to the pipe.
+    private const int PipeBytes = 64 * 1024;
+
+    private readonly SpliceLoop _loop;
+    private readonly Socket _client;
+    private readonly Socket? _targetSocket;
+    private readonly DirectTarget? _dial;
+    private readonly byte[]? _preamble;
+    private readonly RelayOptions _options;
+    private readonly ISpliceObserver _observer;
+    private readonly int _limit;
+    private Direction _up;
+    private Direction _down;
+    private Side _clientSide;
+    private Side _targetSide;
+    private Phase _phase;
+    private int _slot;
+    private long _connectDeadline;
+    private int _abortRequested;
+
+    /// <summary>A connection whose target the loop dials itself.</summary>
+    public SplicedConnection(
+        SpliceLoop loop, Socket client, DirectTarget target, byte[]? preamble,
+        RelayOptions options, TimeProvider time, ISpliceObserver observer)
+        : this(loop, client, null, options, time, observer)
+    {
+        _dial = target;
+        _preamble = preamble;
+    }
+
+    /// <summary>A connection between two sockets connected already.</summary>
+    public SplicedConnection(
+        SpliceLoop loop, Socket client, Socket? target, RelayOptions options, TimeProvider time, ISpliceObserver observer)
+        : base(options, time)
+    {
+        _loop = loop;
+        _client = client;
+        _targetSocket = target;
+        _options = options;
+        _observer = observer;
+        _limit = Math.Clamp(options.MaxBufferedBytes, 1, PipeBytes);
+        _up = Direction.Empty;
+        _down = Direction.Empty;
+        _targetSide.Fd = -1;
+    }
+
+    private enum Phase : byte
+    {
+        New,
+        Connecting,
+        Relaying,
+        Closed,
+    }
+
+    /// <summary>Whatever the owner keeps with the connection.</summary>
+    public object? State { get; set; }
+
+    /// <summary>Hands the connection to its loop.</summary>
+    public void Start() => _loop.Post(this);
+
+    /// <inheritdoc/>
+    public override void Abort(EndReason reason)
+    {
+        RecordFailure(reason);
+        Volatile.Write(ref _abortRequested, 1);
+        _loop.Post(this);
+    }
+
+    /// <summary>On the loop thread: a start or an abort was posted.</summary>
+    internal void OnPosted()
+    {
+        if (_phase == Phase.New)
+        {
+            Begin();
+        }
+
+        if (_phase != Phase.Closed && Volatile.Read(ref _abortRequested) != 0)
+        {
+            Close(reset: true);
+        }
+    }
+
+    /// <summary>On the loop thread: epoll reported one of the two sockets.</summary>
+    internal void OnEvent(bool target, uint events)
+    {
+        if (_phase == Phase.Closed)
+        {
+            return;
+        }
+
+        if (target && _phase == Phase.Connecting)
+        {
+            OnConnectEvent(events);
+            return;
+        }
+
+        if ((events & Native.EpollErr) != 0)
+        {
+            Fail(target ? EndReason.TargetReset : EndReason.ClientReset);
+            return;
+        }
+
+        ref Side side = ref target ? ref _targetSide : ref _clientSide;
+        if ((events & Native.EpollHup) != 0)
+        {
+            // Both of its directions are shut: it stays readable (the FIN) until read, and
+            // epoll cannot be told to stop reporting it while that direction is paused.
+            side.HungUp = true;
+        }
+
+        if ((events & Native.EpollOut) != 0)
+        {
+            // Writable: the direction whose sink this socket is (client to target when it is the target).
+            ref Direction towards = ref target ? ref _up : ref _down;
+            towards.SinkBlocked = false;
+            Pump(ref towards, fromClient: target, readable: false);
+        }
+
+        if ((events & (Native.EpollIn | Native.EpollHup)) != 0 && _phase == Phase.Relaying)
+        {
+            Pump(ref target ? ref _down : ref _up, fromClient: !target, readable: true);
+        }
+
+        UpdateInterest();
+    }
+
+    /// <summary>On the loop thread, while connecting: fails the dial once its time is up.</summary>
+    internal void CheckConnectDeadline(long now)
+    {
+        if (_phase == Phase.Connecting && now >= _connectDeadline)
+        {
+            DialFailed(
+                DialFailure.TimedOut,
+                $"no answer from {_dial!.Remote} within {_dial.Options.ConnectTimeout.TotalSeconds:0.###} s");
+        }
+    }
+
+    private void Begin()
+    {
+        _slot = _loop.Attach(this);
+        _phase = Phase.Relaying;
+        _clientSide.Fd = (int)_client.SafeHandle.DangerousGetHandle();
+        if (Native.SetNonBlocking(_clientSide.Fd) != 0)
+        {
+            Fail(EndReason.ClientReset);
+            return;
+        }
+
+        if (_targetSocket is not null)
+        {
+            _targetSide.Fd = (int)_targetSocket.SafeHandle.DangerousGetHandle();
+            if (Native.SetNonBlocking(_targetSide.Fd) != 0)
+            {
+                Fail(EndReason.TargetReset);
+                return;
+            }
+
+            StartRelaying();
+            return;
+        }
+
+        Dial(_dial!);
+    }
+
+    private unsafe void Dial(DirectTarget dial)
+    {
+        int fd = Native.Socket(dial.Family, Native.SockStream | Native.NonBlock | Native.CloseOnExec, 0);
+        if (fd < 0)
+        {
+            int error = Native.Errno;
+            if (error is Native.EMFile or Native.ENFile)
+            {
+                Listening.DescriptorReserve.Release();
+            }
+
+            DialFailed(DialFailure.Error, $"cannot create a socket for {dial.Remote}: {Marshal.GetPInvokeErrorMessage(error)}");
+            return;
+        }
+
+        _targetSide.Fd = fd;
+        ApplyOptions(fd, dial.Options);
+        if (dial.LocalAddress is { } local)
+        {
+            _ = Native.SetInt(fd, Native.SolSocket, Native.SoReuseAddr, 1);
+            fixed (byte* address = local)
+            {
+                if (Native.Bind(fd, address, local.Length) != 0)
+                {
+                    DialFailed(
+                        DialFailure.Error,
+                        $"cannot bind the outgoing socket to {dial.LocalBind}: {Marshal.GetPInvokeErrorMessage(Native.Errno)}");
+                    return;
+                }
+            }
+        }
+
+        int result;
+        fixed (byte* address = dial.Address)
+        {
+            result = Native.Connect(fd, address, dial.Address.Length);
+        }
+
+        if (result != 0 && Native.Errno is var error2 && error2 != Native.EInProgress)
+        {
+            DialFailed(Classify(error2), $"{dial.Remote}: {Marshal.GetPInvokeErrorMessage(error2)}");
+            return;
+        }
+
+        // Registered even while connecting: a client that resets meanwhile is seen at once.
+        if (!Register(ref _clientSide, 0, target: false))
+        {
+            return;
+        }
+
+        if (result == 0)
+        {
+            OnTargetConnected();
+            return;
+        }
+
+        _phase = Phase.Connecting;
+        _loop.Connecting++;
+        _connectDeadline = Environment.TickCount64 + (long)dial.Options.ConnectTimeout.TotalMilliseconds;
+        _ = Register(ref _targetSide, Native.EpollOut, target: true);
+    }
+
+    private void OnConnectEvent(uint events)
+    {
+        if ((events & (Native.EpollErr | Native.EpollHup)) != 0)
+        {
+            int error = Native.PendingError(_targetSide.Fd);
+            DialFailed(Classify(error), $"{_dial!.Remote}: {Marshal.GetPInvokeErrorMessage(error)}");
+            return;
+        }
+
+        _loop.Connecting--;
+        OnTargetConnected();
+    }
+
+    private unsafe void OnTargetConnected()
+    {
+        _phase = Phase.Relaying;
+        if (_preamble is { Length: > 0 } preamble)
+        {
+            nint sent;
+            fixed (byte* bytes = preamble)
+            {
+                sent = Native.Send(_targetSide.Fd, bytes, (nuint)preamble.Length, MsgNoSignal);
+            }
+
+            // A new connection's send buffer takes a header of at most 108 bytes whole.
+            if (sent != preamble.Length)
+            {
+                Fail(EndReason.TargetReset);
+                return;
+            }
+        }
+
+        _observer.OnConnected(this);
+        StartRelaying();
+    }
+
+    private void StartRelaying()
+    {
+        StartIdleTimer();
+
+        if (!_clientSide.Registered && !Register(ref _clientSide, Native.EpollIn, target: false))
+        {
+            return;
+        }
+
+        if (!_targetSide.Registered)
+        {
+            _ = Register(ref _targetSide, Native.EpollIn, target: true);
+        }
+        else
+        {
+            UpdateInterest();
+        }
+    }
+
+    private bool Register(ref Side side, uint events, bool target)
+    {
+        ulong token = ((ulong)(uint)_slot << 1) | (target ? 1UL : 0UL);
+        if (Native.EpollAdd(_loop.Epoll, side.Fd, events, token) != 0)
+        {
+            Fail(target ? EndReason.TargetReset : EndReason.ClientReset);
+            return false;
+        }
+
+        side.Registered = true;
+        side.Events = events;
+        return true;
+    }
+
+    /// <summary>
+    /// Moves what it can in one direction: drains its pipe into the sink, passes a FIN on once
+    /// the pipe is empty, and (when the source is readable) splices more in, as long as there is
+    /// room and the sink keeps taking it.
+    /// </summary>
+    private void Pump(ref Direction d, bool fromClient, bool readable)
+    {
+        int source = fromClient ? _clientSide.Fd : _targetSide.Fd;
+        int sink = fromClient ? _targetSide.Fd : _clientSide.Fd;
+        EndReason sinkReset = fromClient ? EndReason.TargetReset : EndReason.ClientReset;
+        EndReason sourceReset = fromClient ? EndReason.ClientReset : EndReason.TargetReset;
+        while (true)
+        {
+            if (d.InPipe > 0 && !d.SinkBlocked)
+            {
+                bool wasPaused = d.PipeFull || d.InPipe >= _limit;
+                while (d.InPipe > 0)
+                {
+                    nint sent = Native.Splice(d.PipeRead, 0, sink, 0, (nuint)d.InPipe, Native.SpliceMove | Native.SpliceNonBlock);
+                    if (sent > 0)
+                    {
+                        d.InPipe -= (int)sent;
+                        d.PipeFull = false;
+                        continue;
+                    }
+
+                    int error = Native.Errno;
+                    if (sent < 0 && error == Native.EIntr)
+                    {
+                        continue;
+                    }
+
+                    if (sent < 0 && error == Native.EAgain)
+                    {
+                        d.SinkBlocked = true;
+                        break;
+                    }
+
+                    Fail(sinkReset);
+                    return;
+                }
+
+                // Reading paused for lack of room: resume now rather than one wait later.
+                readable |= wasPaused && d.InPipe == 0;
+            }
+
+            if (d.InPipe == 0)
+            {
+                if (d.PipeRead >= 0)
+                {
+                    _loop.ReturnPipe(d.PipeRead, d.PipeWrite);
+                    d.PipeRead = d.PipeWrite = -1;
+                }
+
+                if (d.SourceEnded)
+                {
+                    if (!d.Shut)
+                    {
+                        ShutSink(ref d, sink, sinkReset);
+                    }
+
+                    return;
+                }
+            }
+
+            int room = _limit - d.InPipe;
+            if (!readable || d.SourceEnded || d.PipeFull || room <= 0)
+            {
+                return;
+            }
+
+            if (d.PipeRead < 0 && !_loop.TryRentPipe(out d.PipeRead, out d.PipeWrite))
+            {
+                Listening.DescriptorReserve.Release();
+                Fail(EndReason.NoResources);
+                return;
+            }
+
+            nint received = Native.Splice(source, 0, d.PipeWrite, 0, (nuint)room, Native.SpliceMove | Native.SpliceNonBlock);
+            if (received > 0)
+            {
+                d.InPipe += (int)received;
+                Count(fromClient, received);
+
+                // A short read emptied the socket (or filled the pipe): level-triggered epoll
+                // reports the socket again if anything is left, so no read is spent to find out.
+                readable = received == room;
+                continue;
+            }
+
+            if (received == 0)
+            {
+                d.SourceEnded = true;
+                RecordFin(fromClient);
+                continue;
+            }
+
+            int readError = Native.Errno;
+            if (readError == Native.EIntr)
+            {
+                continue;
+            }
+
+            if (readError != Native.EAgain)
+            {
+                Fail(sourceReset);
+                return;
+            }
+
+            // Nothing to read, or no room left in the pipe: with bytes waiting for the sink,
+            // it is taken as the latter and reading resumes once the sink has taken them.
+            d.PipeFull = d.InPipe > 0;
+            readable = false;
+        }
+    }
+
+    private void ShutSink(ref Direction d, int sink, EndReason sinkReset)
+    {
+        d.Shut = true;
+        if (Native.Shutdown(sink, Native.ShutWrite) != 0)
+        {
+            Fail(sinkReset);
+            return;
+        }
+
+        if (_up.Shut && _down.Shut)
+        {
+            Close(reset: false);
+        }
+        else if (_options.HalfCloseTimeout is { } bound)
+        {
+            StartHalfCloseTimer(bound);
+        }
+    }
+
+    /// <summary>Tells epoll what each socket is waited for now; a socket with nothing left to wait for leaves it.</summary>
+    private void UpdateInterest()
+    {
+        if (_phase != Phase.Relaying)
+        {
+            return;
+        }
+
+        uint client = (Wants(ref _up) ? Native.EpollIn : 0) | (_down.SinkBlocked ? Native.EpollOut : 0);
+        uint target = (Wants(ref _down) ? Native.EpollIn : 0) | (_up.SinkBlocked ? Native.EpollOut : 0);
+        if (!Apply(ref _clientSide, client, target: false))
+        {
+            return;
+        }
+
+        _ = Apply(ref _targetSide, target, target: true);
+    }
+
+    private bool Wants(ref Direction d) => !d.SourceEnded && !d.PipeFull && d.InPipe < _limit;
+
+    private bool Apply(ref Side side, uint events, bool target)
+    {
+        if (side.Registered)
+        {
+            if (events == 0 && side.HungUp)
+            {
+                // Hung up and nothing wanted from it: epoll would report it on every wait.
+                _ = Native.EpollRemove(_loop.Epoll, side.Fd);
+                side.Registered = false;
+            }
+            else if (events != side.Events)
+            {
+                _ = Native.EpollModify(_loop.Epoll, side.Fd, events, ((ulong)(uint)_slot << 1) | (target ? 1UL : 0UL));
+                side.Events = events;
+            }
+
+            return true;
+        }
+
+        return events == 0 || Register(ref side, events, target);
+    }
+
+    private void DialFailed(DialFailure failure, string message)
+    {
+        EndReason reason = failure switch
+        {
+            DialFailure.Refused => EndReason.TargetRefused,
+            DialFailure.TimedOut => EndReason.ConnectTimeout,
+            _ => EndReason.TargetUnavailable,
+        };
+        RecordFailure(reason);
+        _observer.OnDialFailed(this, new TargetDialException(failure, message));
+        Close(reset: true);
+    }
+
+    private void Fail(EndReason reason)
+    {
+        RecordFailure(reason);
+        Close(reset: true);
+    }
+
+    private void Close(bool reset)
+    {
+        if (_phase == Phase.Closed)
+        {
+            return;
+        }
+
+        if (_phase == Phase.Connecting)
+        {
+            _loop.Connecting--;
+        }
+
+        _phase = Phase.Closed;
+        StopTimers();
+        if (reset)
+        {
+            Native.SetResetOnClose(_clientSide.Fd);
+            if (_targetSide.Fd >= 0)
+            {
+                Native.SetResetOnClose(_targetSide.Fd);
+            }
+        }
+
+        // Closing a descriptor takes it out of epoll as well.
+        _client.Dispose();
+        if (_targetSocket is not null)
+        {
+            _targetSocket.Dispose();
+        }
+        else if (_targetSide.Fd >= 0)
+        {
+            _ = Native.Close(_targetSide.Fd);
+        }
+
+        Release(ref _up);
+        Release(ref _down);
+        _loop.Detach(_slot);
+        _observer.OnEnded(this, Reason);
+    }
+
+    private void Release(ref Direction d)
+    {
+        if (d.PipeRead < 0)
+        {
+            return;
+        }
+
+        if (d.InPipe == 0)
+        {
+            _loop.ReturnPipe(d.PipeRead, d.PipeWrite);
+        }
+        else
+        {
+            _ = Native.Close(d.PipeRead);
+            _ = Native.Close(d.PipeWrite);
+        }
+
+        d.PipeRead = d.PipeWrite = -1;
+    }
+
+    private static void ApplyOptions(int fd, Configuration.ConnectionOptions options)
+    {
+        if (options.NoDelay)
+        {
+            _ = Native.SetInt(fd, Native.IpProtoTcp, Native.TcpNoDelay, 1);
+        }
+
+        if (options.KeepAlive is { } keepAlive)
+        {
+            _ = Native.SetInt(fd, Native.SolSocket, Native.SoKeepAlive, 1);
+            _ = Native.SetInt(fd, Native.IpProtoTcp, Native.TcpKeepIdle, Seconds(keepAlive.Time));
+            _ = Native.SetInt(fd, Native.IpProtoTcp, Native.TcpKeepInterval, Seconds(keepAlive.Interval));
+            _ = Native.SetInt(fd, Native.IpProtoTcp, Native.TcpKeepCount, keepAlive.Count);
+        }
+    }
+
+    /// <summary>The dial failure an errno from connect stands for.</summary>
+    private static DialFailure Classify(int error) => error switch
+    {
+        111 => DialFailure.Refused, // ECONNREFUSED
+        110 => DialFailure.TimedOut, // ETIMEDOUT
+        100 or 101 or 112 or 113 => DialFailure.Unreachable, // ENETDOWN, ENETUNREACH, EHOSTDOWN, EHOSTUNREACH
+        1 or 13 => DialFailure.PermissionDenied, // EPERM, EACCES
+        _ => DialFailure.Error,
+    };
+
+    private static int Seconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds));
+
+    /// <summary>One direction: its pipe (descriptors -1 when it holds none) and how far it got.</summary>
+    private struct Direction
+    {
+        public int PipeRead;
+        public int PipeWrite;
+        public int InPipe;
+        public bool PipeFull;
+        public bool SinkBlocked;
+        public bool SourceEnded;
+        public bool Shut;
+
+        public static Direction Empty => new() { PipeRead = -1, PipeWrite = -1 };
+    }
+
+    /// <summary>One socket as epoll knows it.</summary>
+    private struct Side
+    {
+        public int Fd;
+        public uint Events;
+        public bool Registered;
+        public bool HungUp;
+    }
+}
