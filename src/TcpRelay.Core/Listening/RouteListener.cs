@@ -2,15 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using TcpRelay.Configuration;
+using TcpRelay.Relaying.Splicing;
 
 namespace TcpRelay.Listening;
 
 /// <summary>
 /// A bound listening socket and its accept loop. The loop survives every error while the
 /// listener is open: descriptor exhaustion (EMFILE/ENFILE) is logged once per burst and backed
-/// off, anything else is logged and retried.
+/// off, anything else is logged and retried. Where the splice engine runs, the splice loops
+/// accept (<see cref="LoopAcceptor"/>) and this class only pauses and resumes them.
 /// </summary>
-public sealed class RouteListener : IAsyncDisposable
+public sealed class RouteListener : IAsyncDisposable, IAcceptHandler
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
@@ -23,6 +25,8 @@ public sealed class RouteListener : IAsyncDisposable
     private Socket? _socket;
     private IPEndPoint? _endPoint;
     private Task _acceptLoop = Task.CompletedTask;
+    private LoopAcceptor? _loopAcceptor;
+    private DescriptorAccepted? _loopHandler;
 
     /// <summary>Creates an unbound listener for a route.</summary>
     public RouteListener(string route, ListenConfig config, ILogger logger, TimeProvider? timeProvider = null)
@@ -40,8 +44,14 @@ public sealed class RouteListener : IAsyncDisposable
     /// </summary>
     public IPEndPoint? LocalEndPoint => Volatile.Read(ref _endPoint);
 
+    /// <summary>
+    /// TCP_NODELAY as set on the listening socket, which accepted sockets inherit, so a route
+    /// that wants it needs no call per connection.
+    /// </summary>
+    public bool NoDelay { get; private set; }
+
     /// <summary>Binds and listens. Throws <see cref="SocketException"/> when the endpoint is unavailable.</summary>
-    public void Bind()
+    public void Bind(bool noDelay = false)
     {
         IPEndPoint endPoint = _config.EndPoint;
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -62,6 +72,11 @@ public sealed class RouteListener : IAsyncDisposable
                 SocketReuse.EnablePort(socket);
             }
 
+            if (noDelay)
+            {
+                socket.NoDelay = true;
+            }
+
             socket.Bind(endPoint);
             socket.Listen(_config.Backlog);
         }
@@ -73,6 +88,7 @@ public sealed class RouteListener : IAsyncDisposable
 
         _socket = socket;
         _endPoint = socket.LocalEndPoint as IPEndPoint;
+        NoDelay = noDelay;
     }
 
     /// <summary>
@@ -86,14 +102,85 @@ public sealed class RouteListener : IAsyncDisposable
         _acceptLoop = AcceptLoopAsync(socket, onAccepted, _stopping.Token);
     }
 
+    /// <summary>
+    /// Starts accepting on the splice loops, which hand each connection to
+    /// <paramref name="onLoop"/> as a bare descriptor on their own threads; where they cannot
+    /// (the engine is off, or a single-connection listener), accepts as <see cref="Start(Action{Socket})"/>.
+    /// </summary>
+    internal void Start(Action<Socket> onAccepted, DescriptorAccepted onLoop)
+    {
+        Socket socket = _socket ?? throw new InvalidOperationException("Bind before Start.");
+        if (_config.Fork)
+        {
+            _loopHandler = onLoop;
+            _loopAcceptor = LoopAcceptor.Start((int)socket.SafeHandle.DangerousGetHandle(), this);
+            if (_loopAcceptor is not null)
+            {
+                return;
+            }
+        }
+
+        Start(onAccepted);
+    }
+
     /// <summary>Stops accepting and closes the listening socket. Live connections are not touched.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
         Volatile.Write(ref _endPoint, null);
+        if (_loopAcceptor is not null)
+        {
+            // No loop may be inside accept4 on the descriptor when it is closed: its number
+            // could be reused by a socket of another connection.
+            await _loopAcceptor.StopAsync();
+        }
+
         _socket?.Dispose();
         await _acceptLoop;
         _stopping.Dispose();
+    }
+
+    void IAcceptHandler.OnAccepted(SpliceLoop loop, int fd, ReadOnlySpan<byte> peer) =>
+        _loopHandler!(loop, fd, peer, NoDelay);
+
+    void IAcceptHandler.OnPaused(bool exhausted, int error)
+    {
+        if (!exhausted)
+        {
+            ListenerLog.AcceptFailed(_logger, _route, LocalEndPoint, new SocketException(error));
+        }
+
+        _acceptLoop = ResumeLoopAcceptAsync(exhausted, _stopping.Token);
+    }
+
+    /// <summary>Backs off, then lets the loops accept again once descriptors are free.</summary>
+    private async Task ResumeLoopAcceptAsync(bool exhausted, CancellationToken stopping)
+    {
+        TimeSpan backoff = MinBackoff;
+        if (exhausted)
+        {
+            LogExhaustedOnce(false);
+        }
+
+        while (!stopping.IsCancellationRequested)
+        {
+            backoff = await BackOffAsync(backoff, stopping);
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (DescriptorReserve.TryTake())
+            {
+                if (exhausted)
+                {
+                    ListenerLog.DescriptorsRecovered(_logger, _route, LocalEndPoint);
+                }
+
+                _loopAcceptor!.Resume();
+                return;
+            }
+        }
     }
 
     private async Task AcceptLoopAsync(Socket socket, Action<Socket> onAccepted, CancellationToken stopping)

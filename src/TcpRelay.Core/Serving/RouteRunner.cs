@@ -75,11 +75,11 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
 
     public IPEndPoint? LocalEndPoint => Volatile.Read(ref _acceptingStopped) == 0 ? _listener.LocalEndPoint : null;
 
-    public void Bind() => _listener.Bind();
+    public void Bind() => _listener.Bind(InheritedNoDelay);
 
     public void Start(bool announce = true)
     {
-        _listener.Start(OnAccepted);
+        _listener.Start(OnAccepted, OnAcceptedOnLoop);
         if (announce)
         {
             ServerLog.RouteStarted(_logger, Name, _listener.LocalEndPoint, Dialer.CurrentTarget);
@@ -169,7 +169,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         var next = new RouteListener(Name, listen, _logger, _time);
         try
         {
-            next.Bind();
+            next.Bind(InheritedNoDelay);
         }
         catch (SocketException e)
         {
@@ -180,7 +180,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
             return problem;
         }
 
-        next.Start(OnAccepted);
+        next.Start(OnAccepted, OnAcceptedOnLoop);
         _listener = next;
         lock (_gate)
         {
@@ -201,7 +201,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         var restored = new RouteListener(Name, previous, _logger, _time);
         try
         {
-            restored.Bind();
+            restored.Bind(InheritedNoDelay);
         }
         catch (SocketException e)
         {
@@ -209,7 +209,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
             return $"and cannot listen on {previous.EndPoint} again either ({e.Message}): not listening";
         }
 
-        restored.Start(OnAccepted);
+        restored.Start(OnAccepted, OnAcceptedOnLoop);
         _listener = restored;
         return $"still listening on {previous.EndPoint} with the previous options";
     }
@@ -266,7 +266,51 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         await RetireDialerAsync();
     }
 
-    private void OnAccepted(Socket client)
+    /// <summary>TCP_NODELAY for listening sockets, so accepted ones have the route's setting already.</summary>
+    private bool InheritedNoDelay => Volatile.Read(ref _generation).Config.Connection.NoDelay;
+
+    private void OnAccepted(Socket client) => Continue(client, Open(client.RemoteEndPoint as IPEndPoint));
+
+    /// <summary>
+    /// On a splice loop's thread: a connection that loop accepted. The common route (nothing to
+    /// check or count, no PROXY header, a target address known now) is dialed and relayed right
+    /// there; any other gets a managed socket and goes the way of <see cref="OnAccepted"/>.
+    /// </summary>
+    private void OnAcceptedOnLoop(SpliceLoop loop, int fd, ReadOnlySpan<byte> peer, bool noDelay)
+    {
+        LiveConnection connection = Open(SockAddr.ToEndPoint(peer));
+        RouteGeneration generation = connection.Generation;
+        ConnectionOptions options = generation.Config.Connection;
+        if (generation.Admission.IsOpen
+            && generation.Config.Admission.SendProxy == ProxyProtocolVersion.None
+            && options.DataPath == DataPath.Splice
+            && generation.Dialer is IDirectDialer { Direct: { } direct })
+        {
+            bool tune = options.NoDelay != noDelay || options.KeepAlive is not null;
+            connection.DialStarted = _time.GetTimestamp();
+            Start(connection, new SplicedConnection(loop, fd, tune, direct, generation.RelayOptions, _time, this));
+            return;
+        }
+
+        Socket client;
+        try
+        {
+            // Blocking as the runtime's own accepted sockets are; async calls are unaffected.
+            client = new Socket(new SafeSocketHandle(fd, ownsHandle: true)) { Blocking = true };
+        }
+        catch (SocketException)
+        {
+            // The client left already: the descriptor no longer answers as a socket.
+            _ = Native.Close(fd);
+            Finish(connection, EndReason.ClientReset);
+            return;
+        }
+
+        Continue(client, connection);
+    }
+
+    /// <summary>Counts and lists a just-accepted connection under the route's current generation.</summary>
+    private LiveConnection Open(IPEndPoint? client)
     {
         Interlocked.Increment(ref _total);
         RouteGeneration generation;
@@ -277,13 +321,19 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         }
 
         long id = Interlocked.Increment(ref _nextId);
-        var connection = new LiveConnection(
-            id, client.RemoteEndPoint as IPEndPoint, _time.GetUtcNow(), _time.GetTimestamp(), generation)
+        var connection = new LiveConnection(id, client, _time.GetUtcNow(), _time.GetTimestamp(), generation)
         {
             Target = generation.Dialer.CurrentTarget,
         };
         _connections[id] = connection;
         _metrics.ConnectionOpened(Name);
+        return connection;
+    }
+
+    /// <summary>Admission, then the dial and the relay, for a connection with a managed socket.</summary>
+    private void Continue(Socket client, LiveConnection connection)
+    {
+        RouteGeneration generation = connection.Generation;
         try
         {
             // Most routes decide admission without waiting, and most targets are known without

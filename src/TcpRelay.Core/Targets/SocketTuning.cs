@@ -6,15 +6,15 @@ namespace TcpRelay.Targets;
 /// <summary>Applies a route's per-connection socket options to either side of a relay.</summary>
 public static class SocketTuning
 {
-    /// <summary>Sets TCP_NODELAY and keepalive as the options say.</summary>
+    /// <summary>
+    /// Sets TCP_NODELAY and keepalive as the options say. TCP_NODELAY is set either way: an
+    /// accepted socket inherits the listening socket's, which a reload may since have changed.
+    /// </summary>
     public static void Apply(Socket socket, ConnectionOptions options)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.NoDelay)
-        {
-            socket.NoDelay = true;
-        }
+        socket.NoDelay = options.NoDelay;
 
         if (options.KeepAlive is { } keepAlive)
         {

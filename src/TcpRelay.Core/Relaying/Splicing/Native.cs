@@ -14,11 +14,16 @@ internal static unsafe partial class Native
     public const int EMFile = 24;
     public const int ENFile = 23;
     public const int EInProgress = 115;
+    public const int ENoMem = 12;
+    public const int EBadF = 9;
+    public const int EInval = 22;
+    public const int ENoBufs = 105;
 
     public const uint EpollIn = 0x001;
     public const uint EpollOut = 0x004;
     public const uint EpollErr = 0x008;
     public const uint EpollHup = 0x010;
+    public const uint EpollExclusive = 1u << 28;
 
     public const int EpollCtlAdd = 1;
     public const int EpollCtlDel = 2;
@@ -43,6 +48,7 @@ internal static unsafe partial class Native
     public const int TcpKeepCount = 6;
 
     public const int ShutWrite = 1;
+    public const int MsgNoSignal = 0x4000;
     private const nuint FionBio = 0x5421;
 
     /// <summary>Size of struct epoll_event: packed on x86-64, naturally aligned elsewhere.</summary>
@@ -121,6 +127,9 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
     public static partial nint Send(int fd, byte* buffer, nuint length, int flags);
 
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, byte* buffer, nuint length, int flags);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
@@ -129,6 +138,9 @@ internal static unsafe partial class Native
 
     [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
     public static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "accept4", SetLastError = true)]
+    public static partial int Accept4(int fd, byte* address, int* length, int flags);
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     public static partial int Connect(int fd, byte* address, int length);

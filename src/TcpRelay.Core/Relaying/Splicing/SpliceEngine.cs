@@ -20,6 +20,9 @@ internal static class SpliceEngine
     /// <summary>Why the engine is off, when it is; null while it runs. Starts the loops if they have not started.</summary>
     public static string? Unavailable => Loops.Value is null ? _unavailable : null;
 
+    /// <summary>Every loop; null when the engine is off.</summary>
+    public static SpliceLoop[]? AllLoops() => Loops.Value;
+
     /// <summary>The next loop, round robin; null when the engine is off.</summary>
     public static SpliceLoop? NextLoop()
     {

@@ -5,22 +5,31 @@ namespace TcpRelay.Relaying.Splicing;
 
 /// <summary>
 /// One event loop: a dedicated thread waiting in epoll for the sockets of the connections it
-/// owns, and doing all their work itself (connect, splice, shutdown, close) so that a connection
-/// never changes threads and nothing about it needs a lock. Other threads hand it connections
-/// to start and requests to abort through <see cref="Post"/>, which wakes it with an eventfd.
+/// owns, and doing all their work itself (accept, connect, splice, shutdown, close) so that a
+/// connection never changes threads and nothing about it needs a lock. Other threads hand it
+/// connections to start and requests to abort through <see cref="Post"/>, which wakes it with
+/// an eventfd; work the loop gives itself waits in a plain queue until the current batch of
+/// events is done.
 /// Epoll is level-triggered: a socket the loop did not finish with is reported again, and
 /// interest in it is dropped only while its direction is paused.
 /// </summary>
 internal sealed unsafe class SpliceLoop
 {
     private const int MaxEvents = 256;
+
+    /// <summary>Size of <see cref="CopyBuffer"/>: the most one direction holds (a pipe's worth).</summary>
+    public const int CopyBufferBytes = 64 * 1024;
     private const ulong WakeToken = ulong.MaxValue;
+
+    /// <summary>Marks an epoll token as a <see cref="LoopAcceptor"/>'s rather than a connection's.</summary>
+    public const ulong AcceptorToken = 1UL << 62;
 
     // Connect deadlines are checked this often while connects are pending: the timeout is
     // honoured within this much, and an idle loop sleeps without a timer.
     private const int DeadlineCheckMilliseconds = 100;
 
-    private readonly ConcurrentQueue<SplicedConnection> _posted = new();
+    private readonly ConcurrentQueue<ILoopWork> _posted = new();
+    private readonly Queue<ILoopWork> _deferred = new();
     private readonly Stack<int> _freeSlots = new();
     private readonly Stack<long> _pipes = new();
     private readonly int _maxPooledPipes;
@@ -46,21 +55,46 @@ internal sealed unsafe class SpliceLoop
             throw new InvalidOperationException($"eventfd failed: {Marshal.GetPInvokeErrorMessage(error)}");
         }
 
-        var thread = new Thread(Run) { IsBackground = true, Name = $"tcprelay splice {index}" };
-        thread.Start();
+        CopyBuffer = (byte*)NativeMemory.Alloc(CopyBufferBytes);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"tcprelay splice {index}" };
+        _thread.Start();
     }
+
+    private readonly Thread _thread;
 
     private readonly int _wake;
 
     public int Epoll { get; }
 
+    /// <summary>
+    /// Scratch memory for small messages, shared by every connection of the loop: bytes are
+    /// received into it and sent on at once, so it never holds anything between two events.
+    /// </summary>
+    public byte* CopyBuffer { get; }
+
     /// <summary>Connections waiting for their target's connect to complete (read on the loop thread).</summary>
     public int Connecting { get; set; }
 
-    /// <summary>Queues work for <paramref name="connection"/> on this loop; callable from any thread.</summary>
-    public void Post(SplicedConnection connection)
+    /// <summary>
+    /// Runs <paramref name="work"/> on this loop: from the loop's own thread once the current
+    /// batch of events is done, without a wake-up; from any other thread through the posted queue.
+    /// </summary>
+    public void Schedule(ILoopWork work)
     {
-        _posted.Enqueue(connection);
+        if (Thread.CurrentThread == _thread)
+        {
+            _deferred.Enqueue(work);
+        }
+        else
+        {
+            Post(work);
+        }
+    }
+
+    /// <summary>Queues <paramref name="work"/> for this loop and wakes it; callable from any thread.</summary>
+    public void Post(ILoopWork work)
+    {
+        _posted.Enqueue(work);
         if (Interlocked.Exchange(ref _wakePending, 1) == 0)
         {
             ulong one = 1;
@@ -152,15 +186,26 @@ internal sealed unsafe class SpliceLoop
                     continue;
                 }
 
+                if ((data & AcceptorToken) != 0)
+                {
+                    LoopAcceptor.OnReadable(this, (int)(data & ~AcceptorToken));
+                    continue;
+                }
+
                 // A connection closed earlier in this batch has left its slot empty; new ones
                 // take slots only below, after the batch, so a slot never changes owner within it.
                 SplicedConnection? connection = _slots[(int)(data >> 1)];
                 connection?.OnEvent(target: (data & 1) != 0, Native.EventMask(events, i));
             }
 
-            while (_posted.TryDequeue(out SplicedConnection? connection))
+            while (_deferred.TryDequeue(out ILoopWork? work))
             {
-                connection.OnPosted();
+                work.OnPosted();
+            }
+
+            while (_posted.TryDequeue(out ILoopWork? work))
+            {
+                work.OnPosted();
             }
 
             if (Connecting > 0)

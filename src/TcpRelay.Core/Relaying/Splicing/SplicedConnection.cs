@@ -26,16 +26,21 @@ internal interface ISpliceObserver
 /// <see cref="Abort"/> closes both sides with a reset. All state is touched on the loop thread
 /// only, except the byte counters (read anywhere) and <see cref="Abort"/> (callable anywhere).
 /// </summary>
-internal sealed class SplicedConnection : RelayTraffic
+internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 {
-    private const int MsgNoSignal = 0x4000;
-
     // What one direction holds at most: a default pipe's worth. Pipes can take more when the
     // kernel hands over large pages, so the bound is counted here rather than left to the pipe.
-    private const int PipeBytes = 64 * 1024;
+    private const int PipeBytes = SpliceLoop.CopyBufferBytes;
+
+    // A read at least this large marks a direction as bulk: its next reads are spliced. Below it,
+    // one recv into the loop's buffer and one send on cost fewer cycles than two splices through
+    // a pipe (requests, responses, interactive traffic).
+    private const int BulkRead = 16 * 1024;
 
     private readonly SpliceLoop _loop;
-    private readonly Socket _client;
+    private readonly Socket? _client;
+    private readonly int _clientFd = -1;
+    private readonly bool _tuneClient;
     private readonly Socket? _targetSocket;
     private readonly DirectTarget? _dial;
     private readonly byte[]? _preamble;
@@ -61,9 +66,24 @@ internal sealed class SplicedConnection : RelayTraffic
         _preamble = preamble;
     }
 
+    /// <summary>
+    /// A connection the loop accepted itself, as a bare non-blocking descriptor, whose target it
+    /// dials. <paramref name="tuneClient"/>: the client socket did not inherit the route's
+    /// TCP_NODELAY and keepalive settings from the listening socket, so they are set on it.
+    /// </summary>
+    public SplicedConnection(
+        SpliceLoop loop, int clientFd, bool tuneClient, DirectTarget target,
+        RelayOptions options, TimeProvider time, ISpliceObserver observer)
+        : this(loop, client: null, null, options, time, observer)
+    {
+        _clientFd = clientFd;
+        _tuneClient = tuneClient;
+        _dial = target;
+    }
+
     /// <summary>A connection between two sockets connected already.</summary>
     public SplicedConnection(
-        SpliceLoop loop, Socket client, Socket? target, RelayOptions options, TimeProvider time, ISpliceObserver observer)
+        SpliceLoop loop, Socket? client, Socket? target, RelayOptions options, TimeProvider time, ISpliceObserver observer)
         : base(options, time)
     {
         _loop = loop;
@@ -88,8 +108,8 @@ internal sealed class SplicedConnection : RelayTraffic
     /// <summary>Whatever the owner keeps with the connection.</summary>
     public object? State { get; set; }
 
-    /// <summary>Hands the connection to its loop.</summary>
-    public void Start() => _loop.Post(this);
+    /// <summary>Hands the connection to its loop (at once, when called on the loop's own thread).</summary>
+    public void Start() => _loop.Schedule(this);
 
     /// <inheritdoc/>
     public override void Abort(EndReason reason)
@@ -100,7 +120,7 @@ internal sealed class SplicedConnection : RelayTraffic
     }
 
     /// <summary>On the loop thread: a start or an abort was posted.</summary>
-    internal void OnPosted()
+    public void OnPosted()
     {
         if (_phase == Phase.New)
         {
@@ -172,11 +192,23 @@ internal sealed class SplicedConnection : RelayTraffic
     {
         _slot = _loop.Attach(this);
         _phase = Phase.Relaying;
-        _clientSide.Fd = (int)_client.SafeHandle.DangerousGetHandle();
-        if (Native.SetNonBlocking(_clientSide.Fd) != 0)
+        if (_client is null)
         {
-            Fail(EndReason.ClientReset);
-            return;
+            // Accepted non-blocking by the loop.
+            _clientSide.Fd = _clientFd;
+            if (_tuneClient)
+            {
+                ApplyOptions(_clientFd, _dial!.Options, explicitNoDelay: true);
+            }
+        }
+        else
+        {
+            _clientSide.Fd = (int)_client.SafeHandle.DangerousGetHandle();
+            if (Native.SetNonBlocking(_clientSide.Fd) != 0)
+            {
+                Fail(EndReason.ClientReset);
+                return;
+            }
         }
 
         if (_targetSocket is not null)
@@ -211,7 +243,7 @@ internal sealed class SplicedConnection : RelayTraffic
         }
 
         _targetSide.Fd = fd;
-        ApplyOptions(fd, dial.Options);
+        ApplyOptions(fd, dial.Options, explicitNoDelay: false);
         if (dial.LocalAddress is { } local)
         {
             _ = Native.SetInt(fd, Native.SolSocket, Native.SoReuseAddr, 1);
@@ -278,7 +310,7 @@ internal sealed class SplicedConnection : RelayTraffic
             nint sent;
             fixed (byte* bytes = preamble)
             {
-                sent = Native.Send(_targetSide.Fd, bytes, (nuint)preamble.Length, MsgNoSignal);
+                sent = Native.Send(_targetSide.Fd, bytes, (nuint)preamble.Length, Native.MsgNoSignal);
             }
 
             // A new connection's send buffer takes a header of at most 108 bytes whole.
@@ -328,8 +360,10 @@ internal sealed class SplicedConnection : RelayTraffic
 
     /// <summary>
     /// Moves what it can in one direction: drains its pipe into the sink, passes a FIN on once
-    /// the pipe is empty, and (when the source is readable) splices more in, as long as there is
-    /// room and the sink keeps taking it.
+    /// the pipe is empty, and (when the source is readable) reads more, as long as there is room
+    /// and the sink keeps taking it. A bulk direction splices into its pipe; otherwise, while the
+    /// pipe is empty, bytes are copied through the loop's buffer straight to the sink, and only
+    /// what the sink does not take is kept, in the pipe.
     /// </summary>
     private void Pump(ref Direction d, bool fromClient, bool readable)
     {
@@ -397,18 +431,35 @@ internal sealed class SplicedConnection : RelayTraffic
                 return;
             }
 
-            if (d.PipeRead < 0 && !_loop.TryRentPipe(out d.PipeRead, out d.PipeWrite))
+            nint received;
+            if (d.InPipe == 0 && !d.Bulk)
             {
-                Listening.DescriptorReserve.Release();
-                Fail(EndReason.NoResources);
-                return;
+                received = Copy(ref d, source, sink, room, sinkReset, out EndReason failure);
+                if (failure != EndReason.None)
+                {
+                    Fail(failure);
+                    return;
+                }
+            }
+            else
+            {
+                if (d.PipeRead < 0 && !TryTakePipe(ref d))
+                {
+                    Fail(EndReason.NoResources);
+                    return;
+                }
+
+                received = Native.Splice(source, 0, d.PipeWrite, 0, (nuint)room, Native.SpliceMove | Native.SpliceNonBlock);
+                if (received > 0)
+                {
+                    d.InPipe += (int)received;
+                }
             }
 
-            nint received = Native.Splice(source, 0, d.PipeWrite, 0, (nuint)room, Native.SpliceMove | Native.SpliceNonBlock);
             if (received > 0)
             {
-                d.InPipe += (int)received;
                 Count(fromClient, received);
+                d.Bulk = received >= BulkRead;
 
                 // A short read emptied the socket (or filled the pipe): level-triggered epoll
                 // reports the socket again if anything is left, so no read is spent to find out.
@@ -440,6 +491,69 @@ internal sealed class SplicedConnection : RelayTraffic
             d.PipeFull = d.InPipe > 0;
             readable = false;
         }
+    }
+
+    /// <summary>
+    /// Receives up to <paramref name="room"/> bytes into the loop's buffer and sends them on at
+    /// once; what the sink does not take goes into the direction's (empty) pipe, which takes up
+    /// to 64 KiB whole, and waits there for the sink like spliced bytes. Returns what recv
+    /// returned; <paramref name="failure"/> says why the connection must end, if it must.
+    /// </summary>
+    private unsafe nint Copy(ref Direction d, int source, int sink, int room, EndReason sinkReset, out EndReason failure)
+    {
+        failure = EndReason.None;
+        byte* buffer = _loop.CopyBuffer;
+        nint received = Native.Recv(source, buffer, (nuint)room, 0);
+        if (received <= 0)
+        {
+            return received;
+        }
+
+        nint sent = Native.Send(sink, buffer, (nuint)received, Native.MsgNoSignal);
+        if (sent == received)
+        {
+            return received;
+        }
+
+        if (sent < 0)
+        {
+            if (Native.Errno is not (Native.EAgain or Native.EIntr))
+            {
+                failure = sinkReset;
+                return received;
+            }
+
+            sent = 0;
+        }
+
+        if (!TryTakePipe(ref d))
+        {
+            failure = EndReason.NoResources;
+            return received;
+        }
+
+        // Counted before the write: a pipe left holding bytes is closed, never pooled.
+        nint rest = received - sent;
+        d.InPipe = (int)rest;
+        d.SinkBlocked = true;
+        if (Native.Write(d.PipeWrite, buffer + sent, (nuint)rest) != rest)
+        {
+            failure = EndReason.NoResources;
+        }
+
+        return received;
+    }
+
+    /// <summary>Takes a pipe for the direction; false when none can be made (out of descriptors).</summary>
+    private bool TryTakePipe(ref Direction d)
+    {
+        if (_loop.TryRentPipe(out d.PipeRead, out d.PipeWrite))
+        {
+            return true;
+        }
+
+        Listening.DescriptorReserve.Release();
+        return false;
     }
 
     private void ShutSink(ref Direction d, int sink, EndReason sinkReset)
@@ -546,7 +660,15 @@ internal sealed class SplicedConnection : RelayTraffic
         }
 
         // Closing a descriptor takes it out of epoll as well.
-        _client.Dispose();
+        if (_client is not null)
+        {
+            _client.Dispose();
+        }
+        else
+        {
+            _ = Native.Close(_clientSide.Fd);
+        }
+
         if (_targetSocket is not null)
         {
             _targetSocket.Dispose();
@@ -582,11 +704,16 @@ internal sealed class SplicedConnection : RelayTraffic
         d.PipeRead = d.PipeWrite = -1;
     }
 
-    private static void ApplyOptions(int fd, Configuration.ConnectionOptions options)
+    /// <summary>
+    /// TCP_NODELAY and keepalive as the route says. A new socket has TCP_NODELAY off, so it is
+    /// set only when wanted, unless <paramref name="explicitNoDelay"/> (an accepted socket that
+    /// inherited the listening socket's setting, which a reload may since have changed).
+    /// </summary>
+    private static void ApplyOptions(int fd, Configuration.ConnectionOptions options, bool explicitNoDelay)
     {
-        if (options.NoDelay)
+        if (options.NoDelay || explicitNoDelay)
         {
-            _ = Native.SetInt(fd, Native.IpProtoTcp, Native.TcpNoDelay, 1);
+            _ = Native.SetInt(fd, Native.IpProtoTcp, Native.TcpNoDelay, options.NoDelay ? 1 : 0);
         }
 
         if (options.KeepAlive is { } keepAlive)
@@ -620,6 +747,9 @@ internal sealed class SplicedConnection : RelayTraffic
         public bool SinkBlocked;
         public bool SourceEnded;
         public bool Shut;
+
+        /// <summary>The last read was large: read by splicing rather than copying.</summary>
+        public bool Bulk;
 
         public static Direction Empty => new() { PipeRead = -1, PipeWrite = -1 };
     }
