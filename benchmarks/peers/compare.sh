@@ -156,10 +156,21 @@ for peer in $peers; do
     esac
 done
 
-# ---- tcprelay: a Release build of the executable, run in its socat-style form ----------------
+# ---- tcprelay: the executable published in Release (ReadyToRun), run in its socat-style form ----------------
 release_build() {
     echo "Building $1 (Release)..." >&2
     dotnet build "$repo/$2" -c Release -nologo -v quiet -o "$work/$1-bin" >"$work/$1-build.log" 2>&1 ||
+        { cat "$work/$1-build.log" >&2; exit 1; }
+}
+
+# The executable as README.md's install steps publish it (ReadyToRun code, so its first seconds
+# are not spent in the JIT), but as separate files beside the installed runtime.
+release_publish() {
+    local arch
+    case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
+    echo "Publishing $1 (Release, ReadyToRun, linux-$arch)..." >&2
+    dotnet publish "$repo/$2" -c Release -r "linux-$arch" --self-contained false -nologo -v quiet \
+        -o "$work/$1-bin" >"$work/$1-build.log" 2>&1 ||
         { cat "$work/$1-build.log" >&2; exit 1; }
 }
 
@@ -176,7 +187,7 @@ tcprelay_command() {
 tcprelay_bin="${TCPRELAY_BIN:-}"
 if [[ " $peers " == *" tcprelay "* ]]; then
     if [[ -z "$tcprelay_bin" ]]; then
-        release_build tcprelay src/TcpRelay/TcpRelay.csproj
+        release_publish tcprelay src/TcpRelay/TcpRelay.csproj
         tcprelay_bin="$work/tcprelay-bin/tcprelay"
     fi
     # Until the executable understands the socat-style form, measure the same relay library
@@ -430,7 +441,7 @@ done
     if [[ " $peers " != *" tcprelay "* ]]; then
         :
     elif [[ $tcprelay_form == executable ]]; then
-        tcprelay_how="tcprelay: Release build, socat-style command line."
+        tcprelay_how="tcprelay: published Release build (ReadyToRun), socat-style command line."
     else
         tcprelay_how="tcprelay: Release build of the relay library (RelayServer, one route)
 run by \`TcpRelay.Benchmarks host\`, because the executable has no socat-style form yet."
