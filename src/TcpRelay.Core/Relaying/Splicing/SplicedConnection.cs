@@ -34,8 +34,10 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 
     // A read at least this large marks a direction as bulk: its next reads are spliced. Below it,
     // one recv into the loop's buffer and one send on cost fewer cycles than two splices through
-    // a pipe (requests, responses, interactive traffic).
-    private const int BulkRead = 16 * 1024;
+    // a pipe (requests, responses, interactive traffic). It is also the most one copy receives:
+    // what the sink does not take goes into a pipe, and a pipe made while the user is over the
+    // kernel's pipe-user-pages-soft limit holds only two pages.
+    private const int BulkRead = 8 * 1024;
 
     private readonly SpliceLoop _loop;
     private readonly Socket? _client;
@@ -432,9 +434,11 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
             }
 
             nint received;
+            int asked = room;
             if (d.InPipe == 0 && !d.Bulk)
             {
-                received = Copy(ref d, source, sink, room, sinkReset, out EndReason failure);
+                asked = Math.Min(room, BulkRead);
+                received = Copy(ref d, source, sink, asked, sinkReset, out EndReason failure);
                 if (failure != EndReason.None)
                 {
                     Fail(failure);
@@ -463,7 +467,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 
                 // A short read emptied the socket (or filled the pipe): level-triggered epoll
                 // reports the socket again if anything is left, so no read is spent to find out.
-                readable = received == room;
+                readable = received == asked;
                 continue;
             }
 
@@ -495,8 +499,9 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 
     /// <summary>
     /// Receives up to <paramref name="room"/> bytes into the loop's buffer and sends them on at
-    /// once; what the sink does not take goes into the direction's (empty) pipe, which takes up
-    /// to 64 KiB whole, and waits there for the sink like spliced bytes. Returns what recv
+    /// once; what the sink does not take goes into the direction's (empty) pipe, which takes
+    /// <see cref="BulkRead"/> bytes whole even when it is a small one, and waits there for the
+    /// sink like spliced bytes. Returns what recv
     /// returned; <paramref name="failure"/> says why the connection must end, if it must.
     /// </summary>
     private unsafe nint Copy(ref Direction d, int source, int sink, int room, EndReason sinkReset, out EndReason failure)
