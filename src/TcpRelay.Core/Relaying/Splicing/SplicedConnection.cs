@@ -331,19 +331,27 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
     {
         StartIdleTimer();
 
+        // Most clients speak first, and by the time the target has answered the connect their
+        // first bytes are here: read them now rather than one wait later. A client that waits
+        // for the target to speak costs one read that finds nothing.
+        Pump(ref _up, fromClient: true, readable: true);
+        if (_phase != Phase.Relaying)
+        {
+            return;
+        }
+
         if (!_clientSide.Registered && !Register(ref _clientSide, Native.EpollIn, target: false))
         {
             return;
         }
 
-        if (!_targetSide.Registered)
+        if (!_targetSide.Registered && !Register(ref _targetSide, Native.EpollIn, target: true))
         {
-            _ = Register(ref _targetSide, Native.EpollIn, target: true);
+            return;
         }
-        else
-        {
-            UpdateInterest();
-        }
+
+        // What the read left (a FIN, bytes the target did not take yet) decides the interest.
+        UpdateInterest();
     }
 
     private bool Register(ref Side side, uint events, bool target)
