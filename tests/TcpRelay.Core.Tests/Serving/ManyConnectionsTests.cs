@@ -59,6 +59,35 @@ public sealed class ManyConnectionsTests
         Assert.All(ended, e => Assert.Equal(Relaying.EndReason.ClientClosed, e["Reason"]));
     }
 
+    /// <summary>
+    /// Connections that arrive one at a time, each waiting for its echo before the next
+    /// connects: every splice loop wakes for the listening socket, and a loop that finds the
+    /// connection taken by another must not block in accept (its own connections would stall
+    /// until the next client came, which here never comes first). Then the server must stop
+    /// promptly, which waits for every loop to be out of accept.
+    /// </summary>
+    [Fact]
+    public async Task ConnectionsArrivingOneAtATimeAreEachRelayedAndTheServerStopsPromptly()
+    {
+        const int Sequential = 300;
+        await using var backend = LoopbackBackend.Echo();
+        RelayFixture relay = await RelayFixture.StartAsync(backend.EndPoint);
+        try
+        {
+            for (int i = 0; i < Sequential; i++)
+            {
+                using CancellationTokenSource exchange = Bounded.Within(TimeSpan.FromSeconds(5));
+                using Socket client = await relay.ConnectAsync();
+                byte[] payload = Payload(i);
+                Assert.Equal(payload, await SocketData.ExchangeAsync(client, payload, exchange.Token));
+            }
+        }
+        finally
+        {
+            await Bounded.WaitAsync(relay.DisposeAsync().AsTask(), TimeSpan.FromSeconds(10), "the relay stopping");
+        }
+    }
+
     private static async Task<RouteStatus> AllRelayedAsync(RelayFixture relay, CancellationToken ct)
     {
         while (relay.Server.Routes[0].ActiveConnections < Connections)
