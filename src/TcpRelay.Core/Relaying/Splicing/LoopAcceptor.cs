@@ -159,9 +159,10 @@ internal sealed class LoopAcceptor
                 case Native.EBadF or Native.EInval:
                     // Closed while this batch ran: StopAsync is under way.
                     return;
-                case 4 or 71 or 103 or 100 or 101 or 112 or 113 or 92 or 95 or 64:
-                    // EINTR, EPROTO, ECONNABORTED, ENETDOWN, ENETUNREACH, EHOSTDOWN, EHOSTUNREACH,
-                    // ENOPROTOOPT, EOPNOTSUPP, ENONET: that connection is gone; accept the next.
+                case Native.EIntr or Native.EProto or Native.EConnAborted or Native.ENetDown
+                    or Native.ENetUnreach or Native.EHostDown or Native.EHostUnreach
+                    or Native.ENoProtoOpt or Native.EOpNotSupp or Native.ENoNet:
+                    // Interrupted, or that connection is gone: accept the next.
                     continue;
                 default:
                     Pause(exhausted: false, error);

@@ -19,6 +19,18 @@ internal static unsafe partial class Native
     public const int EInval = 22;
     public const int ENoBufs = 105;
 
+    // What accept4 reports for a connection that failed or left before it was accepted (see
+    // accept(2), "Error handling"): that connection is gone, the next one can be accepted.
+    public const int EProto = 71;
+    public const int ENoProtoOpt = 92;
+    public const int EOpNotSupp = 95;
+    public const int ENetDown = 100;
+    public const int ENetUnreach = 101;
+    public const int EConnAborted = 103;
+    public const int EHostDown = 112;
+    public const int EHostUnreach = 113;
+    public const int ENoNet = 64;
+
     public const uint EpollIn = 0x001;
     public const uint EpollOut = 0x004;
     public const uint EpollErr = 0x008;
