@@ -156,13 +156,7 @@ for peer in $peers; do
     esac
 done
 
-# ---- tcprelay: the executable published in Release (ReadyToRun), run in its socat-style form ----------------
-release_build() {
-    echo "Building $1 (Release)..." >&2
-    dotnet build "$repo/$2" -c Release -nologo -v quiet -o "$work/$1-bin" >"$work/$1-build.log" 2>&1 ||
-        { cat "$work/$1-build.log" >&2; exit 1; }
-}
-
+# ---- tcprelay: the executable, published as README.md installs it, in its socat-style form ----
 # The executable as README.md's install steps publish it (ReadyToRun code, so its first seconds
 # are not spent in the JIT), but as separate files beside the installed runtime.
 release_publish() {
@@ -175,13 +169,8 @@ release_publish() {
 }
 
 # tcprelay_command LISTEN TARGET: the command line that relays LISTEN to TARGET on loopback.
-tcprelay_form=executable
 tcprelay_command() {
-    if [[ $tcprelay_form == executable ]]; then
-        echo "$tcprelay_bin" "TCP-LISTEN:$1,bind=$host,fork,reuseaddr" "TCP:$host:$2"
-    else
-        echo "$work/host-bin/TcpRelay.Benchmarks" host "$host:$1" "$host:$2"
-    fi
+    echo "$tcprelay_bin" "TCP-LISTEN:$1,bind=$host,fork,reuseaddr" "TCP:$host:$2"
 }
 
 tcprelay_bin="${TCPRELAY_BIN:-}"
@@ -189,18 +178,6 @@ if [[ " $peers " == *" tcprelay "* ]]; then
     if [[ -z "$tcprelay_bin" ]]; then
         release_publish tcprelay src/TcpRelay/TcpRelay.csproj
         tcprelay_bin="$work/tcprelay-bin/tcprelay"
-    fi
-    # Until the executable understands the socat-style form, measure the same relay library
-    # through the benchmarks' host command (one RelayServer route, as the executable would run).
-    probe_port=$((port_base + 99))
-    start_bg tcprelay-probe $(tcprelay_command "$probe_port" "$port_base")
-    if wait_listen "$probe_port" "$bg_pid"; then
-        stop_pid "$bg_pid"
-    else
-        stop_pid "$bg_pid"
-        tcprelay_form=library-host
-        release_build host benchmarks/TcpRelay.Benchmarks/TcpRelay.Benchmarks.csproj
-        echo "tcprelay has no socat-style form yet; measuring the library through a host" >&2
     fi
 fi
 
@@ -438,13 +415,8 @@ done
 
 {
     tcprelay_how=""
-    if [[ " $peers " != *" tcprelay "* ]]; then
-        :
-    elif [[ $tcprelay_form == executable ]]; then
+    if [[ " $peers " == *" tcprelay "* ]]; then
         tcprelay_how="tcprelay: published Release build (ReadyToRun), socat-style command line."
-    else
-        tcprelay_how="tcprelay: Release build of the relay library (RelayServer, one route)
-run by \`TcpRelay.Benchmarks host\`, because the executable has no socat-style form yet."
     fi
     cat <<EOF
 ### Relays compared on loopback ($mode mode, $(date -u '+%Y-%m-%d %H:%M UTC'))

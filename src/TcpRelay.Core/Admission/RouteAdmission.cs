@@ -52,13 +52,17 @@ internal sealed class RouteAdmission : IDisposable
 
         _proxySources = config.AcceptProxy is { } acceptProxy ? new NetworkSet(acceptProxy.From) : null;
         _summary = new RefusalSummary(route.Name, logger, time);
-        IsOpen = _rules.IsOpen && _clients is null && _route is null && _global is null && _proxySources is null;
+        PassesThrough = _rules.IsOpen && _clients is null && _route is null && _global is null
+            && _proxySources is null && config.SendProxy == ProxyProtocolVersion.None;
     }
 
     public string Route { get; }
 
-    /// <summary>True when nothing is checked or counted, so <see cref="AdmitAsync"/> only passes through.</summary>
-    public bool IsOpen { get; }
+    /// <summary>
+    /// True when nothing is checked, counted, read or written (no PROXY header either way), so
+    /// <see cref="AdmitAsync"/> only passes connections through.
+    /// </summary>
+    public bool PassesThrough { get; }
 
     public AdmissionConfig Config { get; }
 
@@ -75,7 +79,7 @@ internal sealed class RouteAdmission : IDisposable
     public async ValueTask<AdmissionOutcome> AdmitAsync(Socket socket, CancellationToken cancellationToken)
     {
         var peer = socket.RemoteEndPoint as IPEndPoint;
-        if (IsOpen && Config.SendProxy == ProxyProtocolVersion.None)
+        if (PassesThrough)
         {
             return new AdmissionOutcome(true, default, peer, null);
         }

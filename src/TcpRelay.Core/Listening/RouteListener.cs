@@ -92,22 +92,14 @@ public sealed class RouteListener : IAsyncDisposable, IAcceptHandler
     }
 
     /// <summary>
-    /// Starts accepting; each accepted socket is handed to <paramref name="onAccepted"/>, which
-    /// must not block. With <see cref="ListenConfig.Fork"/> false, the listener closes after
+    /// Starts accepting. Where the splice engine runs and the listener forks, the splice loops
+    /// accept and hand each connection to <paramref name="onLoop"/> as a bare descriptor on their
+    /// own threads; otherwise an accept loop hands each to <paramref name="onAccepted"/> as a
+    /// socket. Both are told the TCP_NODELAY the connection inherited (<see cref="NoDelay"/>), and
+    /// neither may block. With <see cref="ListenConfig.Fork"/> false, the listener closes after
     /// the first connection.
     /// </summary>
-    public void Start(Action<Socket> onAccepted)
-    {
-        Socket socket = _socket ?? throw new InvalidOperationException("Bind before Start.");
-        _acceptLoop = AcceptLoopAsync(socket, onAccepted, _stopping.Token);
-    }
-
-    /// <summary>
-    /// Starts accepting on the splice loops, which hand each connection to
-    /// <paramref name="onLoop"/> as a bare descriptor on their own threads; where they cannot
-    /// (the engine is off, or a single-connection listener), accepts as <see cref="Start(Action{Socket})"/>.
-    /// </summary>
-    internal void Start(Action<Socket> onAccepted, DescriptorAccepted onLoop)
+    internal void Start(Action<Socket, bool> onAccepted, DescriptorAccepted onLoop)
     {
         Socket socket = _socket ?? throw new InvalidOperationException("Bind before Start.");
         if (_config.Fork)
@@ -120,7 +112,7 @@ public sealed class RouteListener : IAsyncDisposable, IAcceptHandler
             }
         }
 
-        Start(onAccepted);
+        _acceptLoop = AcceptLoopAsync(socket, onAccepted, _stopping.Token);
     }
 
     /// <summary>Stops accepting and closes the listening socket. Live connections are not touched.</summary>
@@ -159,31 +151,35 @@ public sealed class RouteListener : IAsyncDisposable, IAcceptHandler
         TimeSpan backoff = MinBackoff;
         if (exhausted)
         {
-            LogExhaustedOnce(false);
+            ListenerLog.DescriptorsExhausted(_logger, _route, LocalEndPoint, MaxBackoff.TotalSeconds);
         }
 
         while (!stopping.IsCancellationRequested)
         {
             backoff = await BackOffAsync(backoff, stopping);
-            if (stopping.IsCancellationRequested)
+            if (stopping.IsCancellationRequested || !DescriptorReserve.TryTake())
+            {
+                continue;
+            }
+
+            if (exhausted)
+            {
+                ListenerLog.DescriptorsRecovered(_logger, _route, LocalEndPoint);
+                exhausted = false;
+            }
+
+            int error = _loopAcceptor!.Resume();
+            if (error == 0)
             {
                 return;
             }
 
-            if (DescriptorReserve.TryTake())
-            {
-                if (exhausted)
-                {
-                    ListenerLog.DescriptorsRecovered(_logger, _route, LocalEndPoint);
-                }
-
-                _loopAcceptor!.Resume();
-                return;
-            }
+            // The kernel refused to watch the socket again: say so, and try again later.
+            ListenerLog.AcceptFailed(_logger, _route, LocalEndPoint, new SocketException(error));
         }
     }
 
-    private async Task AcceptLoopAsync(Socket socket, Action<Socket> onAccepted, CancellationToken stopping)
+    private async Task AcceptLoopAsync(Socket socket, Action<Socket, bool> onAccepted, CancellationToken stopping)
     {
         TimeSpan backoff = MinBackoff;
         bool exhausted = false;
@@ -232,7 +228,7 @@ public sealed class RouteListener : IAsyncDisposable, IAcceptHandler
             }
 
             backoff = MinBackoff;
-            onAccepted(accepted);
+            onAccepted(accepted, NoDelay);
             if (!_config.Fork)
             {
                 Volatile.Write(ref _endPoint, null);

@@ -80,4 +80,7 @@ internal sealed class LiveConnection
 
     /// <summary>When the splice loop's connect to the target began.</summary>
     public long DialStarted { get; set; }
+
+    /// <summary>The TCP_NODELAY the client's socket inherited from the listening socket.</summary>
+    public bool ClientNoDelay { get; init; }
 }

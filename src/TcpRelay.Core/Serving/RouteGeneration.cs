@@ -30,6 +30,10 @@ internal sealed class RouteGeneration
             IdleTimeout = config.Connection.IdleTimeout,
             HalfCloseTimeout = config.Connection.HalfCloseTimeout,
         };
+        if (admission.PassesThrough && config.Connection.DataPath == DataPath.Splice && dialer is IDirectDialer direct)
+        {
+            LoopDial = direct.Direct;
+        }
     }
 
     public RouteConfig Config { get; }
@@ -39,6 +43,13 @@ internal sealed class RouteGeneration
     public RouteAdmission Admission { get; }
 
     public RelayOptions RelayOptions { get; }
+
+    /// <summary>
+    /// The target a splice loop dials itself for a connection it accepted, when nothing about
+    /// the route needs more: admission passes everything through, the data path is splice and
+    /// the target is an address. Null otherwise.
+    /// </summary>
+    public DirectTarget? LoopDial { get; }
 
     /// <summary>Called under the route's lock while this generation is current.</summary>
     public void AddUser() => _users++;

@@ -269,7 +269,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
     /// <summary>TCP_NODELAY for listening sockets, so accepted ones have the route's setting already.</summary>
     private bool InheritedNoDelay => Volatile.Read(ref _generation).Config.Connection.NoDelay;
 
-    private void OnAccepted(Socket client) => Continue(client, Open(client.RemoteEndPoint as IPEndPoint));
+    private void OnAccepted(Socket client, bool noDelay) => Continue(client, Open(client.RemoteEndPoint as IPEndPoint, noDelay));
 
     /// <summary>
     /// On a splice loop's thread: a connection that loop accepted. The common route (nothing to
@@ -278,17 +278,12 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
     /// </summary>
     private void OnAcceptedOnLoop(SpliceLoop loop, int fd, ReadOnlySpan<byte> peer, bool noDelay)
     {
-        LiveConnection connection = Open(SockAddr.ToEndPoint(peer));
+        LiveConnection connection = Open(SockAddr.ToEndPoint(peer), noDelay);
         RouteGeneration generation = connection.Generation;
-        ConnectionOptions options = generation.Config.Connection;
-        if (generation.Admission.IsOpen
-            && generation.Config.Admission.SendProxy == ProxyProtocolVersion.None
-            && options.DataPath == DataPath.Splice
-            && generation.Dialer is IDirectDialer { Direct: { } direct })
+        if (generation.LoopDial is { } direct)
         {
-            bool tune = options.NoDelay != noDelay || options.KeepAlive is not null;
             connection.DialStarted = _time.GetTimestamp();
-            Start(connection, new SplicedConnection(loop, fd, tune, direct, generation.RelayOptions, _time, this));
+            Start(connection, new SplicedConnection(loop, fd, noDelay, direct, generation.RelayOptions, _time, this));
             return;
         }
 
@@ -310,7 +305,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
     }
 
     /// <summary>Counts and lists a just-accepted connection under the route's current generation.</summary>
-    private LiveConnection Open(IPEndPoint? client)
+    private LiveConnection Open(IPEndPoint? client, bool noDelay)
     {
         Interlocked.Increment(ref _total);
         RouteGeneration generation;
@@ -324,6 +319,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         var connection = new LiveConnection(id, client, _time.GetUtcNow(), _time.GetTimestamp(), generation)
         {
             Target = generation.Dialer.CurrentTarget,
+            ClientNoDelay = noDelay,
         };
         _connections[id] = connection;
         _metrics.ConnectionOpened(Name);
@@ -409,7 +405,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
 
         try
         {
-            SocketTuning.Apply(client, generation.Config.Connection);
+            SocketTuning.Apply(client, generation.Config.Connection, connection.ClientNoDelay);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -478,7 +474,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         long dialStart = _time.GetTimestamp();
         try
         {
-            SocketTuning.Apply(client, generation.Config.Connection);
+            SocketTuning.Apply(client, generation.Config.Connection, connection.ClientNoDelay);
             target = await dialer.ConnectAsync(aborting);
         }
         catch (TargetDialException e)

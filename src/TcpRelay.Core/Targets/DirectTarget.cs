@@ -52,7 +52,10 @@ internal sealed class DirectTarget
 /// </summary>
 internal interface IDirectDialer
 {
-    /// <summary>Where to connect now, or null when only <see cref="ITargetDialer.ConnectAsync"/> can tell.</summary>
+    /// <summary>
+    /// Where to connect, the same for the dialer's whole life, or null when only
+    /// <see cref="ITargetDialer.ConnectAsync"/> can tell.
+    /// </summary>
     DirectTarget? Direct { get; }
 
     /// <summary>The outcome of a connect made elsewhere: null for success, else why it failed.</summary>

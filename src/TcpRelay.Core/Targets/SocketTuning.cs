@@ -7,14 +7,19 @@ namespace TcpRelay.Targets;
 public static class SocketTuning
 {
     /// <summary>
-    /// Sets TCP_NODELAY and keepalive as the options say. TCP_NODELAY is set either way: an
-    /// accepted socket inherits the listening socket's, which a reload may since have changed.
+    /// Sets TCP_NODELAY and keepalive as the options say. <paramref name="inheritedNoDelay"/> is
+    /// the TCP_NODELAY the socket has already: off for a new socket, the listening socket's for an
+    /// accepted one (which a reload may have left different from the route's); it is set only
+    /// when it differs.
     /// </summary>
-    public static void Apply(Socket socket, ConnectionOptions options)
+    public static void Apply(Socket socket, ConnectionOptions options, bool inheritedNoDelay = false)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(options);
-        socket.NoDelay = options.NoDelay;
+        if (options.NoDelay != inheritedNoDelay)
+        {
+            socket.NoDelay = options.NoDelay;
+        }
 
         if (options.KeepAlive is { } keepAlive)
         {

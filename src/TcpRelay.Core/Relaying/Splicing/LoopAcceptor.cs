@@ -68,7 +68,7 @@ internal sealed class LoopAcceptor
             Volatile.Write(ref _registry[id], acceptor);
         }
 
-        if (!acceptor.Resume())
+        if (acceptor.Resume() != 0)
         {
             acceptor.Unregister();
             return null;
@@ -84,24 +84,25 @@ internal sealed class LoopAcceptor
         acceptor?.AcceptBatch(loop);
     }
 
-    /// <summary>(Re)registers the listening socket with every loop; false if the kernel refused.</summary>
-    public bool Resume()
+    /// <summary>(Re)registers the listening socket with every loop: 0, or the errno the kernel refused with.</summary>
+    public int Resume()
     {
         if (Volatile.Read(ref _stopped) != 0 || Interlocked.Exchange(ref _armed, 1) != 0)
         {
-            return true;
+            return 0;
         }
 
         foreach (SpliceLoop loop in _loops)
         {
             if (Native.EpollAdd(loop.Epoll, _listenFd, Native.EpollIn | Native.EpollExclusive, SpliceLoop.AcceptorToken | (uint)_id) != 0)
             {
+                int error = Native.Errno;
                 Disarm();
-                return false;
+                return error;
             }
         }
 
-        return true;
+        return 0;
     }
 
     /// <summary>

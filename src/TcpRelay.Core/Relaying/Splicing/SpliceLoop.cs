@@ -17,8 +17,8 @@ internal sealed unsafe class SpliceLoop
 {
     private const int MaxEvents = 256;
 
-    /// <summary>Size of <see cref="CopyBuffer"/>: the most one direction holds (a pipe's worth).</summary>
-    public const int CopyBufferBytes = 64 * 1024;
+    /// <summary>Size of <see cref="CopyBuffer"/>: the most a connection copies in one read.</summary>
+    public const int CopyBufferBytes = 8 * 1024;
     private const ulong WakeToken = ulong.MaxValue;
 
     /// <summary>Marks an epoll token as a <see cref="LoopAcceptor"/>'s rather than a connection's.</summary>
@@ -32,6 +32,8 @@ internal sealed unsafe class SpliceLoop
     private readonly Queue<ILoopWork> _deferred = new();
     private readonly Stack<int> _freeSlots = new();
     private readonly Stack<long> _pipes = new();
+    private readonly Thread _thread;
+    private readonly int _wake;
     private readonly int _maxPooledPipes;
     private SplicedConnection?[] _slots = new SplicedConnection?[256];
     private int _slotsUsed;
@@ -59,10 +61,6 @@ internal sealed unsafe class SpliceLoop
         _thread = new Thread(Run) { IsBackground = true, Name = $"tcprelay splice {index}" };
         _thread.Start();
     }
-
-    private readonly Thread _thread;
-
-    private readonly int _wake;
 
     public int Epoll { get; }
 

@@ -30,19 +30,18 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 {
     // What one direction holds at most: a default pipe's worth. Pipes can take more when the
     // kernel hands over large pages, so the bound is counted here rather than left to the pipe.
-    private const int PipeBytes = SpliceLoop.CopyBufferBytes;
+    private const int PipeBytes = 64 * 1024;
 
     // A read at least this large marks a direction as bulk: its next reads are spliced. Below it,
     // one recv into the loop's buffer and one send on cost fewer cycles than two splices through
     // a pipe (requests, responses, interactive traffic). It is also the most one copy receives:
     // what the sink does not take goes into a pipe, and a pipe made while the user is over the
     // kernel's pipe-user-pages-soft limit holds only two pages.
-    private const int BulkRead = 8 * 1024;
+    private const int BulkRead = SpliceLoop.CopyBufferBytes;
 
     private readonly SpliceLoop _loop;
     private readonly Socket? _client;
-    private readonly int _clientFd = -1;
-    private readonly bool _tuneClient;
+    private readonly bool _clientNoDelay;
     private readonly Socket? _targetSocket;
     private readonly DirectTarget? _dial;
     private readonly byte[]? _preamble;
@@ -70,16 +69,16 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 
     /// <summary>
     /// A connection the loop accepted itself, as a bare non-blocking descriptor, whose target it
-    /// dials. <paramref name="tuneClient"/>: the client socket did not inherit the route's
-    /// TCP_NODELAY and keepalive settings from the listening socket, so they are set on it.
+    /// dials. <paramref name="clientNoDelay"/>: the TCP_NODELAY the client socket inherited from
+    /// the listening socket.
     /// </summary>
     public SplicedConnection(
-        SpliceLoop loop, int clientFd, bool tuneClient, DirectTarget target,
+        SpliceLoop loop, int clientFd, bool clientNoDelay, DirectTarget target,
         RelayOptions options, TimeProvider time, ISpliceObserver observer)
         : this(loop, client: null, null, options, time, observer)
     {
-        _clientFd = clientFd;
-        _tuneClient = tuneClient;
+        _clientSide.Fd = clientFd;
+        _clientNoDelay = clientNoDelay;
         _dial = target;
     }
 
@@ -197,11 +196,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         if (_client is null)
         {
             // Accepted non-blocking by the loop.
-            _clientSide.Fd = _clientFd;
-            if (_tuneClient)
-            {
-                ApplyOptions(_clientFd, _dial!.Options, explicitNoDelay: true);
-            }
+            ApplyOptions(_clientSide.Fd, _dial!.Options, _clientNoDelay);
         }
         else
         {
@@ -245,7 +240,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         }
 
         _targetSide.Fd = fd;
-        ApplyOptions(fd, dial.Options, explicitNoDelay: false);
+        ApplyOptions(fd, dial.Options, inheritedNoDelay: false);
         if (dial.LocalAddress is { } local)
         {
             _ = Native.SetInt(fd, Native.SolSocket, Native.SoReuseAddr, 1);
@@ -718,13 +713,13 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
     }
 
     /// <summary>
-    /// TCP_NODELAY and keepalive as the route says. A new socket has TCP_NODELAY off, so it is
-    /// set only when wanted, unless <paramref name="explicitNoDelay"/> (an accepted socket that
-    /// inherited the listening socket's setting, which a reload may since have changed).
+    /// TCP_NODELAY and keepalive as the route says, for a descriptor, as
+    /// <see cref="SocketTuning.Apply"/> does for a socket: TCP_NODELAY only where it differs from
+    /// <paramref name="inheritedNoDelay"/>.
     /// </summary>
-    private static void ApplyOptions(int fd, Configuration.ConnectionOptions options, bool explicitNoDelay)
+    private static void ApplyOptions(int fd, Configuration.ConnectionOptions options, bool inheritedNoDelay)
     {
-        if (options.NoDelay || explicitNoDelay)
+        if (options.NoDelay != inheritedNoDelay)
         {
             _ = Native.SetInt(fd, Native.IpProtoTcp, Native.TcpNoDelay, options.NoDelay ? 1 : 0);
         }
@@ -743,7 +738,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
     {
         111 => DialFailure.Refused, // ECONNREFUSED
         110 => DialFailure.TimedOut, // ETIMEDOUT
-        100 or 101 or 112 or 113 => DialFailure.Unreachable, // ENETDOWN, ENETUNREACH, EHOSTDOWN, EHOSTUNREACH
+        Native.ENetDown or Native.ENetUnreach or Native.EHostDown or Native.EHostUnreach => DialFailure.Unreachable,
         1 or 13 => DialFailure.PermissionDenied, // EPERM, EACCES
         _ => DialFailure.Error,
     };
