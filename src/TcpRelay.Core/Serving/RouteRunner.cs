@@ -533,8 +533,6 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
     /// <summary>The end of every connection, whichever way it went: counts, the Debug line, releases.</summary>
     private void Finish(LiveConnection connection, EndReason reason)
     {
-        _connections.TryRemove(connection.Id, out _);
-
         // Closed by now: asking it would throw, once per connection. What the end line
         // shows is the description, or the address captured while Debug is on.
         connection.TargetSocket = null;
@@ -545,6 +543,10 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         }
 
         _metrics.ConnectionClosed(Name);
+
+        // Last of the counting: whoever sees the connection gone from the listing sees its
+        // bytes in the route's totals and the active count down already.
+        _connections.TryRemove(connection.Id, out _);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             // Checked here so that the arguments cost nothing per connection when Debug is off.
