@@ -55,8 +55,12 @@ internal sealed class RelayFixture : IAsyncDisposable
         return new RelayFixture(server, logs, loggerFactory);
     }
 
-    /// <summary>A client connected to the relay. Buffer sizes are set before connecting.</summary>
-    public async Task<Socket> ConnectAsync(int? sendBufferSize = null, int? receiveBufferSize = null)
+    /// <summary>
+    /// A client connected to the relay. Buffer sizes and the maximum segment size are set before
+    /// connecting.
+    /// </summary>
+    public async Task<Socket> ConnectAsync(
+        int? sendBufferSize = null, int? receiveBufferSize = null, int? maxSegmentSize = null)
     {
         IPEndPoint endPoint = EndPoint;
         if (endPoint.Address.Equals(IPAddress.Any))
@@ -77,6 +81,12 @@ internal sealed class RelayFixture : IAsyncDisposable
         if (receiveBufferSize is { } receive)
         {
             socket.ReceiveBufferSize = receive;
+        }
+
+        if (maxSegmentSize is { } mss)
+        {
+            const int IpProtoTcp = 6, TcpMaxSeg = 2;
+            socket.SetRawSocketOption(IpProtoTcp, TcpMaxSeg, BitConverter.GetBytes(mss));
         }
 
         using CancellationTokenSource cts = Bounded.Within(TimeSpan.FromSeconds(10));

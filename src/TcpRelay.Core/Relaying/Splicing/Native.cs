@@ -35,11 +35,12 @@ internal static unsafe partial class Native
     public const uint EpollOut = 0x004;
     public const uint EpollErr = 0x008;
     public const uint EpollHup = 0x010;
+    public const uint EpollRdHup = 0x2000;
     public const uint EpollExclusive = 1u << 28;
+    public const uint EpollEdgeTriggered = 1u << 31;
 
     public const int EpollCtlAdd = 1;
     public const int EpollCtlDel = 2;
-    public const int EpollCtlMod = 3;
 
     public const uint SpliceMove = 1;
     public const uint SpliceNonBlock = 2;
@@ -71,8 +72,6 @@ internal static unsafe partial class Native
     public static int Errno => Marshal.GetLastPInvokeError();
 
     public static int EpollAdd(int epoll, int fd, uint events, ulong data) => EpollControl(epoll, EpollCtlAdd, fd, events, data);
-
-    public static int EpollModify(int epoll, int fd, uint events, ulong data) => EpollControl(epoll, EpollCtlMod, fd, events, data);
 
     public static int EpollRemove(int epoll, int fd) => EpollControl(epoll, EpollCtlDel, fd, 0, 0);
 

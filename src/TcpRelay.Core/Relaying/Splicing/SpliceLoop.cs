@@ -10,8 +10,9 @@ namespace TcpRelay.Relaying.Splicing;
 /// connections to start and requests to abort through <see cref="Post"/>, which wakes it with
 /// an eventfd; work the loop gives itself waits in a plain queue until the current batch of
 /// events is done.
-/// Epoll is level-triggered: a socket the loop did not finish with is reported again, and
-/// interest in it is dropped only while its direction is paused.
+/// A connection's sockets are registered edge-triggered (each reported once per change, and the
+/// connection remembers what is still to be done); the listening sockets and the eventfd are
+/// level-triggered.
 /// </summary>
 internal sealed unsafe class SpliceLoop
 {

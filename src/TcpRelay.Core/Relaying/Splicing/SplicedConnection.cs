@@ -25,6 +25,15 @@ internal interface ISpliceObserver
 /// is passed on as a shutdown of sending once the pipe is empty; a reset, a failed write or an
 /// <see cref="Abort"/> closes both sides with a reset. All state is touched on the loop thread
 /// only, except the byte counters (read anywhere) and <see cref="Abort"/> (callable anywhere).
+/// <para>
+/// Each socket is registered with the loop's epoll once, edge-triggered, for everything it can
+/// report, and never modified: epoll says when something changed, and the connection remembers
+/// what is still true (a source that may hold more bytes, a sink that is full) until a call
+/// finds otherwise. A source is taken as empty only when a read says so: a <c>recv</c> that
+/// comes back short (unless the peer's FIN is known to be behind the bytes), or a read that
+/// fails with EAGAIN while the pipe has room. A short splice proves nothing (the pipe may be
+/// what was full), so a spliced source is read again until one of those.
+/// </para>
 /// </summary>
 internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 {
@@ -155,27 +164,33 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         }
 
         ref Side side = ref target ? ref _targetSide : ref _clientSide;
-        if ((events & Native.EpollHup) != 0)
+        side.Note(events);
+        if (_phase != Phase.Relaying)
         {
-            // Both of its directions are shut: it stays readable (the FIN) until read, and
-            // epoll cannot be told to stop reporting it while that direction is paused.
-            side.HungUp = true;
+            // The client while its target is connecting: what it said is read once relaying starts.
+            return;
         }
 
-        if ((events & Native.EpollOut) != 0)
+        ref Direction from = ref target ? ref _down : ref _up;
+        if ((events & Native.EpollIn) != 0)
         {
-            // Writable: the direction whose sink this socket is (client to target when it is the target).
-            ref Direction towards = ref target ? ref _up : ref _down;
+            // New bytes arrived: a splice that failed with EAGAIN while the pipe held bytes may
+            // have met a pipe with no free slot, or a moment that has passed; one more try.
+            from.PipeFull = false;
+        }
+
+        // Writable: the direction whose sink this socket is (client to target when it is the target).
+        ref Direction towards = ref target ? ref _up : ref _down;
+        if ((events & Native.EpollOut) != 0 && towards.SinkBlocked)
+        {
             towards.SinkBlocked = false;
-            Pump(ref towards, fromClient: target, readable: false);
+            Pump(ref towards, fromClient: target);
         }
 
-        if ((events & (Native.EpollIn | Native.EpollHup)) != 0 && _phase == Phase.Relaying)
+        if (side.Readable && _phase == Phase.Relaying)
         {
-            Pump(ref target ? ref _down : ref _up, fromClient: !target, readable: true);
+            Pump(ref from, fromClient: !target);
         }
-
-        UpdateInterest();
     }
 
     /// <summary>On the loop thread, while connecting: fails the dial once its time is up.</summary>
@@ -268,8 +283,10 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
             return;
         }
 
-        // Registered even while connecting: a client that resets meanwhile is seen at once.
-        if (!Register(ref _clientSide, 0, target: false))
+        // Registered even while connecting: a client that resets meanwhile is seen at once, and
+        // one that speaks is remembered. The target only once connect has begun: a socket that is
+        // not connecting yet reports a hang-up.
+        if (!Register(ref _clientSide, target: false) || !Register(ref _targetSide, target: true))
         {
             return;
         }
@@ -283,7 +300,6 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         _phase = Phase.Connecting;
         _loop.Connecting++;
         _connectDeadline = Environment.TickCount64 + (long)dial.Options.ConnectTimeout.TotalMilliseconds;
-        _ = Register(ref _targetSide, Native.EpollOut, target: true);
     }
 
     private void OnConnectEvent(uint events)
@@ -296,6 +312,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         }
 
         _loop.Connecting--;
+        _targetSide.Note(events);
         OnTargetConnected();
     }
 
@@ -325,54 +342,52 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
     private void StartRelaying()
     {
         StartIdleTimer();
+        if ((!_clientSide.Registered && !Register(ref _clientSide, target: false))
+            || (!_targetSide.Registered && !Register(ref _targetSide, target: true)))
+        {
+            return;
+        }
 
         // Most clients speak first, and by the time the target has answered the connect their
-        // first bytes are here: read them now rather than one wait later. A client that waits
-        // for the target to speak costs one read that finds nothing.
-        Pump(ref _up, fromClient: true, readable: true);
-        if (_phase != Phase.Relaying)
+        // first bytes are usually here: the client's registration reported them, and they go
+        // now rather than one wait later. A socket that had nothing yet reports it when it does.
+        if (_clientSide.Readable)
         {
-            return;
+            Pump(ref _up, fromClient: true);
         }
 
-        if (!_clientSide.Registered && !Register(ref _clientSide, Native.EpollIn, target: false))
+        if (_targetSide.Readable && _phase == Phase.Relaying)
         {
-            return;
+            Pump(ref _down, fromClient: false);
         }
-
-        if (!_targetSide.Registered && !Register(ref _targetSide, Native.EpollIn, target: true))
-        {
-            return;
-        }
-
-        // What the read left (a FIN, bytes the target did not take yet) decides the interest.
-        UpdateInterest();
     }
 
-    private bool Register(ref Side side, uint events, bool target)
+    /// <summary>Adds the socket to the loop's epoll, once, for every event it can report.</summary>
+    private bool Register(ref Side side, bool target)
     {
+        const uint Events = Native.EpollIn | Native.EpollOut | Native.EpollRdHup | Native.EpollEdgeTriggered;
         ulong token = ((ulong)(uint)_slot << 1) | (target ? 1UL : 0UL);
-        if (Native.EpollAdd(_loop.Epoll, side.Fd, events, token) != 0)
+        if (Native.EpollAdd(_loop.Epoll, side.Fd, Events, token) != 0)
         {
             Fail(target ? EndReason.TargetReset : EndReason.ClientReset);
             return false;
         }
 
         side.Registered = true;
-        side.Events = events;
         return true;
     }
 
     /// <summary>
     /// Moves what it can in one direction: drains its pipe into the sink, passes a FIN on once
-    /// the pipe is empty, and (when the source is readable) reads more, as long as there is room
-    /// and the sink keeps taking it. A bulk direction splices into its pipe; otherwise, while the
-    /// pipe is empty, bytes are copied through the loop's buffer straight to the sink, and only
-    /// what the sink does not take is kept, in the pipe.
+    /// the pipe is empty, and (while the source may hold bytes) reads more, as long as there is
+    /// room and the sink keeps taking it. A bulk direction splices into its pipe; otherwise, while
+    /// the pipe is empty, bytes are copied through the loop's buffer straight to the sink, and
+    /// only what the sink does not take is kept, in the pipe.
     /// </summary>
-    private void Pump(ref Direction d, bool fromClient, bool readable)
+    private void Pump(ref Direction d, bool fromClient)
     {
-        int source = fromClient ? _clientSide.Fd : _targetSide.Fd;
+        ref Side from = ref fromClient ? ref _clientSide : ref _targetSide;
+        int source = from.Fd;
         int sink = fromClient ? _targetSide.Fd : _clientSide.Fd;
         EndReason sinkReset = fromClient ? EndReason.TargetReset : EndReason.ClientReset;
         EndReason sourceReset = fromClient ? EndReason.ClientReset : EndReason.TargetReset;
@@ -380,7 +395,6 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         {
             if (d.InPipe > 0 && !d.SinkBlocked)
             {
-                bool wasPaused = d.PipeFull || d.InPipe >= _limit;
                 while (d.InPipe > 0)
                 {
                     nint sent = Native.Splice(d.PipeRead, 0, sink, 0, (nuint)d.InPipe, Native.SpliceMove | Native.SpliceNonBlock);
@@ -406,9 +420,6 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
                     Fail(sinkReset);
                     return;
                 }
-
-                // Reading paused for lack of room: resume now rather than one wait later.
-                readable |= wasPaused && d.InPipe == 0;
             }
 
             if (d.InPipe == 0)
@@ -431,14 +442,15 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
             }
 
             int room = _limit - d.InPipe;
-            if (!readable || d.SourceEnded || d.PipeFull || room <= 0)
+            if (!from.Readable || d.SourceEnded || d.PipeFull || room <= 0)
             {
                 return;
             }
 
             nint received;
+            bool copied = d.InPipe == 0 && !d.Bulk;
             int asked = room;
-            if (d.InPipe == 0 && !d.Bulk)
+            if (copied)
             {
                 asked = Math.Min(room, BulkRead);
                 received = Copy(ref d, source, sink, asked, sinkReset, out EndReason failure);
@@ -468,15 +480,21 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
                 Count(fromClient, received);
                 d.Bulk = received >= BulkRead;
 
-                // A short read emptied the socket (or filled the pipe): level-triggered epoll
-                // reports the socket again if anything is left, so no read is spent to find out.
-                readable = received == asked;
+                // A short recv emptied the socket, and epoll reports whatever comes next; only
+                // a FIN it already reported is still to be read. A short splice may have filled
+                // the pipe instead, so the next read finds out.
+                if (copied && received < asked)
+                {
+                    from.Readable = from.PeerShut;
+                }
+
                 continue;
             }
 
             if (received == 0)
             {
                 d.SourceEnded = true;
+                from.Readable = false;
                 RecordFin(fromClient);
                 continue;
             }
@@ -496,7 +514,8 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
             // Nothing to read, or no room left in the pipe: with bytes waiting for the sink,
             // it is taken as the latter and reading resumes once the sink has taken them.
             d.PipeFull = d.InPipe > 0;
-            readable = false;
+            from.Readable = d.PipeFull;
+            return;
         }
     }
 
@@ -567,62 +586,24 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
     private void ShutSink(ref Direction d, int sink, EndReason sinkReset)
     {
         d.Shut = true;
+        if (_up.Shut && _down.Shut)
+        {
+            // The last FIN: both sources have been read to their end, so the close sends it
+            // just as a shutdown would, one call fewer.
+            Close(reset: false);
+            return;
+        }
+
         if (Native.Shutdown(sink, Native.ShutWrite) != 0)
         {
             Fail(sinkReset);
             return;
         }
 
-        if (_up.Shut && _down.Shut)
-        {
-            Close(reset: false);
-        }
-        else if (_options.HalfCloseTimeout is { } bound)
+        if (_options.HalfCloseTimeout is { } bound)
         {
             StartHalfCloseTimer(bound);
         }
-    }
-
-    /// <summary>Tells epoll what each socket is waited for now; a socket with nothing left to wait for leaves it.</summary>
-    private void UpdateInterest()
-    {
-        if (_phase != Phase.Relaying)
-        {
-            return;
-        }
-
-        uint client = (Wants(ref _up) ? Native.EpollIn : 0) | (_down.SinkBlocked ? Native.EpollOut : 0);
-        uint target = (Wants(ref _down) ? Native.EpollIn : 0) | (_up.SinkBlocked ? Native.EpollOut : 0);
-        if (!Apply(ref _clientSide, client, target: false))
-        {
-            return;
-        }
-
-        _ = Apply(ref _targetSide, target, target: true);
-    }
-
-    private bool Wants(ref Direction d) => !d.SourceEnded && !d.PipeFull && d.InPipe < _limit;
-
-    private bool Apply(ref Side side, uint events, bool target)
-    {
-        if (side.Registered)
-        {
-            if (events == 0 && side.HungUp)
-            {
-                // Hung up and nothing wanted from it: epoll would report it on every wait.
-                _ = Native.EpollRemove(_loop.Epoll, side.Fd);
-                side.Registered = false;
-            }
-            else if (events != side.Events)
-            {
-                _ = Native.EpollModify(_loop.Epoll, side.Fd, events, ((ulong)(uint)_slot << 1) | (target ? 1UL : 0UL));
-                side.Events = events;
-            }
-
-            return true;
-        }
-
-        return events == 0 || Register(ref side, events, target);
     }
 
     private void DialFailed(DialFailure failure, string message)
@@ -762,12 +743,25 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         public static Direction Empty => new() { PipeRead = -1, PipeWrite = -1 };
     }
 
-    /// <summary>One socket as epoll knows it.</summary>
+    /// <summary>One socket, and what its last events said that no call has disproved yet.</summary>
     private struct Side
     {
         public int Fd;
-        public uint Events;
         public bool Registered;
-        public bool HungUp;
+
+        /// <summary>It may hold bytes or a FIN not read yet.</summary>
+        public bool Readable;
+
+        /// <summary>Epoll reported the peer's FIN (or a hang-up): reading goes on until it is read.</summary>
+        public bool PeerShut;
+
+        public void Note(uint events)
+        {
+            if ((events & (Native.EpollIn | Native.EpollRdHup | Native.EpollHup)) != 0)
+            {
+                Readable = true;
+                PeerShut |= (events & (Native.EpollRdHup | Native.EpollHup)) != 0;
+            }
+        }
     }
 }
