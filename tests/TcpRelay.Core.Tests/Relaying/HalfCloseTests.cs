@@ -80,4 +80,59 @@ public sealed class HalfCloseTests
         CapturedEntry ended = await relay.ConnectionEndedAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(EndReason.TargetClosed, ended["Reason"]);
     }
+
+    // A target that answers and closes at once, as an HTTP server does with "Connection: close":
+    // its reply and its FIN arrive together, and the relay must pass on every byte, then the FIN.
+    // Sizes on both sides of what the splice path copies in one read.
+    [Theory]
+    [InlineData(DataPath.Splice, 1)]
+    [InlineData(DataPath.Splice, 8191)]
+    [InlineData(DataPath.Splice, 8192)]
+    [InlineData(DataPath.Splice, 8193)]
+    [InlineData(DataPath.Splice, 70_000)]
+    [InlineData(DataPath.Pipelines, 1)]
+    [InlineData(DataPath.Pipelines, 70_000)]
+    public async Task ReplyFollowedAtOnceByFinReachesTheClientWhole(DataPath dataPath, int replySize)
+    {
+        using CancellationTokenSource timeout = Bounded.Within(Bound);
+        CancellationToken ct = timeout.Token;
+        var reply = new byte[replySize];
+        new Random(replySize).NextBytes(reply);
+        await using var backend = new LoopbackBackend(async (socket, stopping) =>
+        {
+            var request = new byte[64];
+            for (int got = 0; got < request.Length;)
+            {
+                got += await socket.ReceiveAsync(request.AsMemory(got), SocketFlags.None, ct);
+            }
+
+            // The handler's return closes the socket: the FIN follows the reply immediately.
+            await socket.SendAsync(reply, SocketFlags.None, ct);
+        });
+        await using RelayFixture relay = await RelayFixture.StartAsync(
+            backend.EndPoint, new ConnectionOptions { DataPath = dataPath });
+
+        for (int round = 0; round < 20; round++)
+        {
+            using Socket client = await relay.ConnectAsync();
+            await client.SendAsync(new byte[64], SocketFlags.None, ct);
+            byte[] received = await ReceiveToEndAsync(client, ct);
+            Assert.True(
+                reply.AsSpan().SequenceEqual(received),
+                $"round {round}: {received.Length} of {replySize} bytes, or altered ones, before the FIN");
+        }
+    }
+
+    private static async Task<byte[]> ReceiveToEndAsync(Socket socket, CancellationToken ct)
+    {
+        using var received = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, ct)) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+
+        return received.ToArray();
+    }
 }

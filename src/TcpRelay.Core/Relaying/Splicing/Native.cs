@@ -62,6 +62,7 @@ internal static unsafe partial class Native
 
     public const int ShutWrite = 1;
     public const int MsgNoSignal = 0x4000;
+    public const int MsgMore = 0x8000;
     private const nuint FionBio = 0x5421;
 
     /// <summary>Size of struct epoll_event: packed on x86-64, naturally aligned elsewhere.</summary>

@@ -30,9 +30,10 @@ internal interface ISpliceObserver
 /// report, and never modified: epoll says when something changed, and the connection remembers
 /// what is still true (a source that may hold more bytes, a sink that is full) until a call
 /// finds otherwise. A source is taken as empty only when a read says so: a <c>recv</c> that
-/// comes back short (unless the peer's FIN is known to be behind the bytes), or a read that
-/// fails with EAGAIN while the pipe has room. A short splice proves nothing (the pipe may be
-/// what was full), so a spliced source is read again until one of those.
+/// comes back short, or a read that fails with EAGAIN while the pipe has room. A short splice
+/// proves nothing (the pipe may be what was full), so a spliced source is read again until one
+/// of those. A short <c>recv</c> from a source whose FIN epoll has reported has read the last
+/// bytes: the FIN is taken as read, and those bytes leave with it in one segment.
 /// </para>
 /// </summary>
 internal sealed class SplicedConnection : RelayTraffic, ILoopWork
@@ -453,7 +454,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
             if (copied)
             {
                 asked = Math.Min(room, BulkRead);
-                received = Copy(ref d, source, sink, asked, sinkReset, out EndReason failure);
+                received = Copy(ref d, source, sink, asked, from.PeerShut, sinkReset, out EndReason failure);
                 if (failure != EndReason.None)
                 {
                     Fail(failure);
@@ -480,12 +481,18 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
                 Count(fromClient, received);
                 d.Bulk = received >= BulkRead;
 
-                // A short recv emptied the socket, and epoll reports whatever comes next; only
-                // a FIN it already reported is still to be read. A short splice may have filled
-                // the pipe instead, so the next read finds out.
+                // A short recv emptied the socket, and epoll reports whatever comes next. When
+                // epoll had already reported the FIN, nothing but the FIN was left, so it is
+                // taken as read. A short splice may have filled the pipe instead, so the next
+                // read finds out.
                 if (copied && received < asked)
                 {
-                    from.Readable = from.PeerShut;
+                    from.Readable = false;
+                    if (from.PeerShut)
+                    {
+                        d.SourceEnded = true;
+                        RecordFin(fromClient);
+                    }
                 }
 
                 continue;
@@ -523,10 +530,13 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
     /// Receives up to <paramref name="room"/> bytes into the loop's buffer and sends them on at
     /// once; what the sink does not take goes into the direction's (empty) pipe, which takes
     /// <see cref="BulkRead"/> bytes whole even when it is a small one, and waits there for the
-    /// sink like spliced bytes. Returns what recv
-    /// returned; <paramref name="failure"/> says why the connection must end, if it must.
+    /// sink like spliced bytes. Returns what recv returned; <paramref name="failure"/> says why
+    /// the connection must end, if it must. With <paramref name="peerShut"/> (the source's FIN
+    /// has arrived) bytes that empty the socket are its last: they are sent with MSG_MORE, so
+    /// that the shutdown that follows at once leaves in the same segment.
     /// </summary>
-    private unsafe nint Copy(ref Direction d, int source, int sink, int room, EndReason sinkReset, out EndReason failure)
+    private unsafe nint Copy(
+        ref Direction d, int source, int sink, int room, bool peerShut, EndReason sinkReset, out EndReason failure)
     {
         failure = EndReason.None;
         byte* buffer = _loop.CopyBuffer;
@@ -536,7 +546,8 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
             return received;
         }
 
-        nint sent = Native.Send(sink, buffer, (nuint)received, Native.MsgNoSignal);
+        int flags = Native.MsgNoSignal | (peerShut && received < room ? Native.MsgMore : 0);
+        nint sent = Native.Send(sink, buffer, (nuint)received, flags);
         if (sent == received)
         {
             return received;
