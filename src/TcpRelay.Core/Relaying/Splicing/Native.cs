@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace TcpRelay.Relaying.Splicing;
 
 /// <summary>
-/// The Linux calls the splice engine makes directly: epoll, eventfd, pipes, splice and the few
-/// socket calls on descriptors that no <see cref="System.Net.Sockets.Socket"/> owns. Constants are
-/// the generic Linux ABI values (x86-64 and arm64 agree on all of them).
+/// The Linux calls the splice engine makes directly: epoll, eventfd, pipes, splice, sched_yield
+/// and the few socket calls on descriptors that no <see cref="System.Net.Sockets.Socket"/> owns.
+/// Constants are the generic Linux ABI values (x86-64 and arm64 agree on all of them).
 /// </summary>
 internal static unsafe partial class Native
 {
@@ -120,6 +120,9 @@ internal static unsafe partial class Native
 
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int EpollWait(int epoll, byte* events, int maxEvents, int timeout);
+
+    [LibraryImport("libc", EntryPoint = "sched_yield")]
+    public static partial int SchedYield();
 
     [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
     public static partial int EventFd(uint initial, int flags);
