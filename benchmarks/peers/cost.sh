@@ -9,7 +9,8 @@
 #   The relay command gets LISTEN and TARGET appended: "127.0.0.1:PORT 127.0.0.1:PORT".
 # Environment: DURATION (s per wrk run, default 5), BULK_MB (default 2000), IDLE (idle connections
 #   for memory, default 2000), SAMPLES (wrk runs per measurement, median kept; default 3), PARTS
-#   (what to measure, default "requests bulk idle").
+#   (what to measure, default "requests bulk idle"; "scheduling" adds cores' idle time and
+#   context switches per request).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -133,6 +134,27 @@ syscalls() {
         }' "$work/strace.txt" | sort -k2 -g -r
 }
 
+# scheduling LABEL WRK_ARGS...: what a wrk run does to the machine's scheduling: requests per
+# second, the share of time both cores sat idle, and context switches per request (machine-wide,
+# and the relay's own threads). A relay that sleeps and wakes for every event leaves cores idle
+# while its peers wait for it.
+scheduling() {
+    local label="$1" out n cs0 cs1 idle0 idle1 all0 all1 own0 own1
+    shift
+    wrk_requests -d2s "$@" >/dev/null
+    read -r idle0 all0 < <(awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print $5, t }' /proc/stat)
+    cs0=$(awk '/^ctxt/ { print $2 }' /proc/stat)
+    own0=$(cat /proc/"$relay_pid"/task/*/status | awk '/ctxt_switches/ { s += $2 } END { print s }')
+    n=$(wrk_requests -d"${DURATION}s" "$@")
+    read -r idle1 all1 < <(awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print $5, t }' /proc/stat)
+    cs1=$(awk '/^ctxt/ { print $2 }' /proc/stat)
+    own1=$(cat /proc/"$relay_pid"/task/*/status | awk '/ctxt_switches/ { s += $2 } END { print s }')
+    awk -v l="$label" -v n="$n" -v d="$DURATION" -v i=$((idle1 - idle0)) -v a=$((all1 - all0)) \
+        -v cs=$((cs1 - cs0)) -v own=$((own1 - own0)) 'BEGIN {
+            printf "%s\tscheduling\t%.0f requests/s, cores idle %.1f%%, context switches per request %.2f (relay %.2f)\n",
+                l, n / d, 100 * i / a, cs / n, own / n }'
+}
+
 has_part() { [[ " $PARTS " == *" $1 "* ]]; }
 
 if has_part requests; then
@@ -143,6 +165,13 @@ if [[ $use_strace == 1 ]]; then
     syscalls kept-alive
     syscalls new-conn -H 'Connection: close'
 fi
+stop_relay
+fi
+
+if has_part scheduling; then
+start_relay "$http_port"
+scheduling kept-alive
+scheduling new-conn -H 'Connection: close'
 stop_relay
 fi
 
