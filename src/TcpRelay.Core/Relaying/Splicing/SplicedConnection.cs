@@ -207,6 +207,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 
     private void Begin()
     {
+        _loop.SettingUp = true;
         _slot = _loop.Attach(this);
         _phase = Phase.Relaying;
         if (_client is null)
