@@ -22,23 +22,17 @@ internal sealed class ClientTable
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<UInt128, ClientState> _clients = new();
-    private readonly int? _maxLive;
-    private readonly double _rate;
-    private readonly double _burst;
     private readonly TimeProvider _time;
     private readonly long _sweepTicks;
     private long _nextSweep;
     private int _entries;
     private int _sweeping;
 
+    private Limits _limits;
+
     public ClientTable(int? maxLivePerClient, double? newPerSecond, TimeProvider time)
     {
-        _maxLive = maxLivePerClient;
-        _rate = newPerSecond ?? 0;
-
-        // A burst of one second's worth, at least one connection, so a rate below 1/s still
-        // lets a client in now and then.
-        _burst = Math.Max(1, Math.Ceiling(_rate));
+        _limits = new Limits(maxLivePerClient, newPerSecond ?? 0);
         _time = time;
         _sweepTicks = (long)(SweepInterval.TotalSeconds * time.TimestampFrequency);
         _nextSweep = time.GetTimestamp() + _sweepTicks;
@@ -46,7 +40,13 @@ internal sealed class ClientTable
 
     public int Entries => Volatile.Read(ref _entries);
 
-    private bool HasRate => _rate > 0;
+    /// <summary>
+    /// New limits from a reload, for the connections admitted from now on. What clients hold
+    /// stays: live connections still count against the new per-client maximum, and a bucket
+    /// keeps its tokens (at most the new burst).
+    /// </summary>
+    public void Reconfigure(int? maxLivePerClient, double? newPerSecond) =>
+        Volatile.Write(ref _limits, new Limits(maxLivePerClient, newPerSecond ?? 0));
 
     /// <summary>
     /// Takes a token and a live slot for the client. On success <paramref name="held"/> is the
@@ -56,6 +56,7 @@ internal sealed class ClientTable
     {
         UInt128 key = AddressBits.ClientKey(client);
         long now = _time.GetTimestamp();
+        Limits limits = Volatile.Read(ref _limits);
         MaybeSweep(now);
         while (true)
         {
@@ -67,9 +68,9 @@ internal sealed class ClientTable
                     continue;
                 }
 
-                if (HasRate)
+                if (limits.HasRate)
                 {
-                    Refill(state, now);
+                    Refill(state, now, limits);
                     if (state.Tokens < 1)
                     {
                         held = null;
@@ -77,7 +78,7 @@ internal sealed class ClientTable
                     }
                 }
 
-                if (_maxLive is int max && state.Live >= max)
+                if (limits.MaxLive is int max && state.Live >= max)
                 {
                     held = null;
                     return Refusal.ClientLimit;
@@ -85,12 +86,12 @@ internal sealed class ClientTable
 
                 // The token is spent only once the connection gets through, so a client at its
                 // connection limit does not also drain its rate.
-                if (HasRate)
+                if (limits.HasRate)
                 {
                     state.Tokens -= 1;
                 }
 
-                if (_maxLive is null)
+                if (limits.MaxLive is null)
                 {
                     held = null;
                     return Refusal.None;
@@ -114,15 +115,16 @@ internal sealed class ClientTable
     private ClientState NewState()
     {
         Interlocked.Increment(ref _entries);
-        return new ClientState(_burst, _time.GetTimestamp());
+        return new ClientState(Volatile.Read(ref _limits).Burst, _time.GetTimestamp());
     }
 
-    private void Refill(ClientState state, long now)
+    private void Refill(ClientState state, long now, Limits limits)
     {
+        // Clamped even when no time has passed: a reload may have lowered the burst.
         double seconds = (now - state.LastRefill) / (double)_time.TimestampFrequency;
+        state.Tokens = Math.Min(limits.Burst, state.Tokens + (Math.Max(0, seconds) * limits.Rate));
         if (seconds > 0)
         {
-            state.Tokens = Math.Min(_burst, state.Tokens + (seconds * _rate));
             state.LastRefill = now;
         }
     }
@@ -145,6 +147,7 @@ internal sealed class ClientTable
         try
         {
             long now = _time.GetTimestamp();
+            Limits limits = Volatile.Read(ref _limits);
             bool crowded = Entries > SoftCapacity;
             foreach (KeyValuePair<UInt128, ClientState> entry in _clients)
             {
@@ -156,10 +159,10 @@ internal sealed class ClientTable
                         continue;
                     }
 
-                    if (HasRate && !crowded)
+                    if (limits.HasRate && !crowded)
                     {
-                        Refill(state, now);
-                        if (state.Tokens < _burst)
+                        Refill(state, now, limits);
+                        if (state.Tokens < limits.Burst)
                         {
                             continue;
                         }
@@ -177,5 +180,27 @@ internal sealed class ClientTable
         {
             Volatile.Write(ref _sweeping, 0);
         }
+    }
+
+    /// <summary>One route's per-client limits, replaced whole by a reload.</summary>
+    private sealed class Limits
+    {
+        public Limits(int? maxLive, double rate)
+        {
+            MaxLive = maxLive;
+            Rate = rate;
+
+            // A burst of one second's worth, at least one connection, so a rate below 1/s still
+            // lets a client in now and then.
+            Burst = Math.Max(1, Math.Ceiling(rate));
+        }
+
+        public int? MaxLive { get; }
+
+        public double Rate { get; }
+
+        public double Burst { get; }
+
+        public bool HasRate => Rate > 0;
     }
 }

@@ -1,27 +1,38 @@
 namespace TcpRelay.Admission;
 
 /// <summary>
-/// Live connections against a fixed maximum: one per route with a limit, and one shared by every
-/// route for the global limit. Lock-free; a failed acquire changes nothing.
+/// Live connections against a maximum: one per route with a limit, and one shared by every
+/// route for the global limit. Lock-free; a failed acquire changes nothing. A reload may change
+/// the maximum: connections already counted stay counted, and new ones are admitted once the
+/// count is below the new maximum.
 /// </summary>
 internal sealed class ConnectionCounter
 {
     private int _count;
+    private int _maximum;
 
     public ConnectionCounter(int maximum)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(maximum);
         Maximum = maximum;
     }
 
-    public int Maximum { get; }
+    public int Maximum
+    {
+        get => Volatile.Read(ref _maximum);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            Volatile.Write(ref _maximum, value);
+        }
+    }
 
     public int Count => Volatile.Read(ref _count);
 
     public bool TryAcquire()
     {
         int current = Volatile.Read(ref _count);
-        while (current < Maximum)
+        int maximum = Maximum;
+        while (current < maximum)
         {
             int seen = Interlocked.CompareExchange(ref _count, current + 1, current);
             if (seen == current)

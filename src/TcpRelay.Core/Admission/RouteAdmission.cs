@@ -29,12 +29,19 @@ internal sealed class RouteAdmission : IDisposable
     private readonly RefusalSummary _summary;
     private readonly Action<Refusal>? _onRefused;
 
+    /// <summary>
+    /// Admission for <paramref name="route"/>. On a reload, <paramref name="previous"/> is the
+    /// admission this one replaces: the route's live count and the per-client table carry over
+    /// while the new configuration still limits them, so the limits go on counting connections
+    /// accepted before the reload.
+    /// </summary>
     public RouteAdmission(
         RouteConfig route,
         ConnectionCounter? global,
         ILogger logger,
         TimeProvider? time = null,
-        Action<Refusal>? onRefused = null)
+        Action<Refusal>? onRefused = null,
+        RouteAdmission? previous = null)
     {
         _onRefused = onRefused;
         time ??= TimeProvider.System;
@@ -43,11 +50,18 @@ internal sealed class RouteAdmission : IDisposable
         Config = config;
         _logger = logger;
         _rules = new AddressRules(config.Allow, config.Deny);
-        _route = config.MaxConnections is int max ? new ConnectionCounter(max) : null;
+        if (config.MaxConnections is int max)
+        {
+            _route = previous?._route ?? new ConnectionCounter(max);
+            _route.Maximum = max;
+        }
+
         _global = global;
         if (config.MaxConnectionsPerClient is not null || config.NewConnectionsPerSecondPerClient is > 0)
         {
-            _clients = new ClientTable(config.MaxConnectionsPerClient, config.NewConnectionsPerSecondPerClient, time);
+            _clients = previous?._clients
+                ?? new ClientTable(config.MaxConnectionsPerClient, config.NewConnectionsPerSecondPerClient, time);
+            _clients.Reconfigure(config.MaxConnectionsPerClient, config.NewConnectionsPerSecondPerClient);
         }
 
         _proxySources = config.AcceptProxy is { } acceptProxy ? new NetworkSet(acceptProxy.From) : null;

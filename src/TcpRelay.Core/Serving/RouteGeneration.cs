@@ -10,8 +10,8 @@ namespace TcpRelay.Serving;
 /// and relay options. A reload that changes the target, admission or connection options
 /// installs a new generation; connections keep the one they were accepted under, and a replaced
 /// generation is disposed once the last of them has ended. Admission counts (per-client and
-/// route limits) are per generation: for the moments both generations have connections, each
-/// counts its own.
+/// route limits) pass from a generation to the next while the new configuration keeps the
+/// limit, so connections of both generations count against the new limits.
 /// </summary>
 internal sealed class RouteGeneration
 {

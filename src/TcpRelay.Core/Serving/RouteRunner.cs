@@ -57,7 +57,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         _metrics = metrics;
         _traffic = metrics.Traffic(config.Name);
         _globalLimit = globalLimit;
-        _generation = NewGeneration(config, dialer);
+        _generation = NewGeneration(config, dialer, previous: null);
         _listener = new RouteListener(config.Name, config.Listen, logger, time);
     }
 
@@ -139,7 +139,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         {
             old = _generation;
             RouteConfig applied = config with { Listen = _config.Listen };
-            Volatile.Write(ref _generation, NewGeneration(applied, dialer));
+            Volatile.Write(ref _generation, NewGeneration(applied, dialer, old));
             Volatile.Write(ref _config, applied);
             disposeOld = old.Retire();
         }
@@ -614,10 +614,15 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         }
     }
 
-    private RouteGeneration NewGeneration(RouteConfig config, ITargetDialer dialer)
+    private RouteGeneration NewGeneration(RouteConfig config, ITargetDialer dialer, RouteGeneration? previous)
     {
         var admission = new RouteAdmission(
-            config, _globalLimit, _logger, _time, refusal => _metrics.Rejected(Name, RelayMetrics.RefusalTag(refusal)));
+            config,
+            _globalLimit,
+            _logger,
+            _time,
+            refusal => _metrics.Rejected(Name, RelayMetrics.RefusalTag(refusal)),
+            previous?.Admission);
         return new RouteGeneration(config, dialer, admission);
     }
 

@@ -49,6 +49,22 @@ public class ClientTableTests
     }
 
     [Fact]
+    public void ReconfiguredLimitsCountWhatClientsAlreadyHold()
+    {
+        var table = new ClientTable(3, 10, new FakeTimeProvider());
+        Assert.Equal(Refusal.None, table.TryAcquire(Client, out ClientState? first));
+        Assert.Equal(Refusal.None, table.TryAcquire(Client, out _));
+
+        // Two live connections against a new maximum of 2; the bucket's 8 tokens cut to 1.
+        table.Reconfigure(2, 1);
+        Assert.Equal(Refusal.ClientLimit, table.TryAcquire(Client, out _));
+        ClientTable.Release(first!);
+        Assert.Equal(Refusal.None, table.TryAcquire(Client, out ClientState? third));
+        ClientTable.Release(third!);
+        Assert.Equal(Refusal.RateLimit, table.TryAcquire(Client, out _));
+    }
+
+    [Fact]
     public void RateBelowOnePerSecondStillAdmitsNowAndThen()
     {
         var time = new FakeTimeProvider();

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using TcpRelay.Configuration;
+using TcpRelay.Serving;
 
 namespace TcpRelay.Admission;
 
@@ -67,6 +68,55 @@ public class LimitsEndToEndTests
 
         Assert.Equal(3, await CountClosedAsync(clients));
         Assert.Equal(2, backend.Accepted);
+    }
+
+    [Fact]
+    public async Task RouteLimitCountsConnectionsAcceptedBeforeAReload()
+    {
+        await using var backend = new Backend();
+        await using RelayHarness relay = await RelayHarness.StartAsync(
+            null, RelayHarness.Route("web", backend.Port, new AdmissionConfig { MaxConnections = 2 }));
+        using Socket first = await Clients.ConnectAsync(relay.Listen("web"), "127.0.0.2");
+        using Socket second = await Clients.ConnectAsync(relay.Listen("web"), "127.0.0.3");
+        await backend.NextAsync();
+        await backend.NextAsync();
+
+        ReloadResult reload = await relay.ReloadAsync(
+            RelayHarness.Route("web", backend.Port, new AdmissionConfig { MaxConnections = 3 }));
+        Assert.Equal(RouteChange.Changed, reload["web"]!.Change);
+
+        // Two are live from before the reload, so the new limit of 3 leaves room for one.
+        Socket[] after = await Task.WhenAll(
+            Enumerable.Range(4, 2).Select(i => Clients.ConnectAsync(relay.Listen("web"), $"127.0.0.{i}")));
+        Assert.Equal(1, await CountClosedAsync(after));
+        Assert.Equal(3, backend.Accepted);
+        Assert.False(await Clients.ClosedWithinAsync(first, TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
+    public async Task PerClientLimitCountsConnectionsAcceptedBeforeAReload()
+    {
+        await using var backend = new Backend();
+        await using RelayHarness relay = await RelayHarness.StartAsync(
+            null, RelayHarness.Route("web", backend.Port, new AdmissionConfig { MaxConnectionsPerClient = 1 }));
+        Socket held = await Clients.ConnectAsync(relay.Listen("web"));
+        await backend.NextAsync();
+
+        ReloadResult reload = await relay.ReloadAsync(RelayHarness.Route(
+            "web", backend.Port, new AdmissionConfig { MaxConnectionsPerClient = 1, NewConnectionsPerSecondPerClient = 100 }));
+        Assert.Equal(RouteChange.Changed, reload["web"]!.Change);
+
+        using Socket again = await Clients.ConnectAsync(relay.Listen("web"));
+        using Socket other = await Clients.ConnectAsync(relay.Listen("web"), "127.0.0.3");
+        Assert.True(await Clients.ClosedWithinAsync(again, Settle));
+        Assert.False(await Clients.ClosedWithinAsync(other, TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(2, backend.Accepted);
+
+        // The connection from before the reload gives its slot back to the new limits.
+        held.LingerState = new LingerOption(true, 0);
+        held.Dispose();
+        using Socket replacement = await ConnectUntilAdmittedAsync(relay);
+        Assert.Equal(3, backend.Accepted);
     }
 
     [Fact]

@@ -8,10 +8,13 @@ namespace TcpRelay.Admission;
 /// <summary>A running relay server over loopback routes, with its log kept.</summary>
 internal sealed class RelayHarness : IAsyncDisposable
 {
-    private RelayHarness(RelayServer server, CollectingLoggerFactory logs)
+    private readonly int? _maxConnections;
+
+    private RelayHarness(RelayServer server, CollectingLoggerFactory logs, int? maxConnections)
     {
         Server = server;
         Logs = logs;
+        _maxConnections = maxConnections;
     }
 
     public RelayServer Server { get; }
@@ -37,8 +40,14 @@ internal sealed class RelayHarness : IAsyncDisposable
             MaxConnections = maxConnections,
         };
         await server.StartAsync(config, TestContext.Current.CancellationToken);
-        return new RelayHarness(server, logs);
+        return new RelayHarness(server, logs, maxConnections);
     }
+
+    /// <summary>Puts <paramref name="routes"/> in force as a reload of relay.json would.</summary>
+    public Task<ReloadResult> ReloadAsync(params RouteConfig[] routes) =>
+        Server.ApplyAsync(
+            new RelayConfig { Routes = routes.ToDictionary(r => r.Name), MaxConnections = _maxConnections },
+            TestContext.Current.CancellationToken);
 
     public IPEndPoint Listen(string route)
     {
