@@ -4,8 +4,10 @@ using System.Net;
 namespace TcpRelay.Doctor;
 
 /// <summary>
-/// Reads the DNAT rules of the nat table from <c>iptables-save</c> output (the same format from
-/// the legacy and the nf_tables backends): <c>-A CHAIN ... --dport P -j DNAT --to-destination A:Q</c>.
+/// Reads the DNAT rules of the nat table from <c>iptables-save</c> or <c>ip6tables-save</c>
+/// output (the same format from the legacy and the nf_tables backends):
+/// <c>-A CHAIN ... --dport P -j DNAT --to-destination A:Q</c>, where an IPv6 address with a port
+/// is written in brackets.
 /// </summary>
 internal static class IptablesSaveParser
 {
@@ -66,8 +68,8 @@ internal static class IptablesSaveParser
             return null;
         }
 
-        string delete = "iptables" + (source.Contains("legacy", StringComparison.Ordinal) ? "-legacy" : "")
-            + " -t nat -D " + line[3..];
+        // The tool that deletes a rule is the one that saved it, without "-save".
+        string delete = source[..^"-save".Length] + " -t nat -D " + line[3..];
         return new NatRule(source, chain, ports, address, port, line, delete);
     }
 
@@ -85,15 +87,37 @@ internal static class IptablesSaveParser
     }
 
     /// <summary>
-    /// <c>A</c>, <c>A:P</c>, <c>A-B:P-Q</c>: an address range and a port range keep their first
-    /// element, which is where the first connection goes.
+    /// <c>A</c>, <c>A:P</c>, <c>A-B:P-Q</c>, and for IPv6 <c>A</c>, <c>A-B</c>, <c>[A]:P</c>,
+    /// <c>[A-B]:P-Q</c>: an address range and a port range keep their first element, which is
+    /// where the first connection goes.
     /// </summary>
     private static bool TryParseDestination(string text, out IPAddress address, out int? port)
     {
         port = null;
-        int colon = text.LastIndexOf(':');
-        string addressPart = colon >= 0 ? text[..colon] : text;
-        if (colon >= 0 && int.TryParse(text[(colon + 1)..].Split('-')[0], NumberStyles.None,
+        string addressPart;
+        string? portPart = null;
+        if (text.StartsWith('['))
+        {
+            int close = text.IndexOf(']', StringComparison.Ordinal);
+            addressPart = close > 0 ? text[1..close] : "";
+            if (close > 0 && text.AsSpan(close + 1).StartsWith(":"))
+            {
+                portPart = text[(close + 2)..];
+            }
+        }
+        else if (text.Count(c => c == ':') > 1)
+        {
+            // IPv6 without a port is written without brackets.
+            addressPart = text;
+        }
+        else
+        {
+            int colon = text.IndexOf(':', StringComparison.Ordinal);
+            addressPart = colon >= 0 ? text[..colon] : text;
+            portPart = colon >= 0 ? text[(colon + 1)..] : null;
+        }
+
+        if (portPart is not null && int.TryParse(portPart.Split('-')[0], NumberStyles.None,
                 CultureInfo.InvariantCulture, out int p))
         {
             port = p;

@@ -3,7 +3,7 @@ using System.Net;
 namespace TcpRelay.Doctor;
 
 /// <summary>A rule that rewrites the destination of TCP connections (DNAT), from any rule source.</summary>
-// Source: The tool it was read from: iptables-save, iptables-legacy-save or nft.
+// Source: The tool it was read from: iptables-save, ip6tables-save, their -legacy- forms, or nft.
 // Ports: Destination ports the rule matches; empty when it matches any port.
 // ToPort: The new destination port; null keeps the original port.
 // Text: The rule as the tool printed it, for the evidence line.

@@ -3,30 +3,37 @@ using System.Text.Json;
 namespace TcpRelay.Doctor;
 
 /// <summary>
-/// Every DNAT rule of this network namespace, gathered once per doctor run from iptables (both
-/// backends) and native nftables, with a note for each source that could not be read.
+/// Every DNAT rule of this network namespace, gathered once per doctor run from iptables and
+/// ip6tables (both backends each) and native nftables, with a note for each source that could
+/// not be read.
 /// </summary>
 internal sealed record NatRuleSet(
     IReadOnlyList<NatRule> Rules, IReadOnlyList<string> Read, IReadOnlyList<string> Problems)
 {
     public static async Task<NatRuleSet> ReadAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        Task<ToolResult> iptables = Run("iptables-save", "-t", "nat");
-        // iptables-legacy-save creates the legacy nat table it is asked about (and from then on
-        // iptables-nft warns about legacy tables): ask only when the kernel already has one.
-        Task<ToolResult>? legacy = HasLegacyNatTable() ? Run("iptables-legacy-save", "-t", "nat") : null;
+        // A legacy save tool creates the legacy nat table it is asked about (and from then on
+        // the nf_tables tools warn about legacy tables): ask only when the kernel already has one.
+        string[] tools =
+        [
+            "iptables-save",
+            "ip6tables-save",
+            .. HasLegacyNatTable("/proc/net/ip_tables_names") ? ["iptables-legacy-save"] : Array.Empty<string>(),
+            .. HasLegacyNatTable("/proc/net/ip6_tables_names") ? ["ip6tables-legacy-save"] : Array.Empty<string>(),
+        ];
+        Task<ToolResult>[] saves = [.. tools.Select(tool => Run(tool, "-t", "nat"))];
         Task<ToolResult> nft = Run("nft", "-j", "list", "ruleset");
-        await Task.WhenAll(iptables, legacy ?? iptables, nft);
+        await Task.WhenAll([.. saves, nft]);
 
         var rules = new List<NatRule>();
         var read = new List<string>();
         var problems = new List<string>();
-        Collect(await iptables, "iptables-save", text => IptablesSaveParser.Parse(text, "iptables-save"));
-        if (legacy is not null)
+        for (int i = 0; i < tools.Length; i++)
         {
-            Collect(await legacy, "iptables-legacy-save",
-                text => IptablesSaveParser.Parse(text, "iptables-legacy-save"));
+            string tool = tools[i];
+            Collect(await saves[i], tool, text => IptablesSaveParser.Parse(text, tool));
         }
+
         Collect(await nft, "nft", NftRulesetParser.Parse);
 
         // A missing legacy tool is normal on a host that only has the nf_tables backend.
@@ -66,16 +73,16 @@ internal sealed record NatRuleSet(
         }
     }
 
-    /// <summary>The legacy (x_tables) tables of this namespace, as the kernel lists them.</summary>
-    private static bool HasLegacyNatTable()
+    /// <summary>Whether the kernel lists a legacy (x_tables) nat table for this namespace in <paramref name="names"/>.</summary>
+    private static bool HasLegacyNatTable(string names)
     {
         try
         {
-            return File.ReadAllLines("/proc/net/ip_tables_names").Contains("nat");
+            return File.ReadAllLines(names).Contains("nat");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // No ip_tables module loaded: there is no legacy table at all.
+            // The module is not loaded: there is no legacy table of that family at all.
             return false;
         }
     }

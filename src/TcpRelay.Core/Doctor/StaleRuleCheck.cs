@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace TcpRelay.Doctor;
 
 /// <summary>
@@ -89,7 +91,7 @@ internal static class StaleRuleCheck
         && expected.Current.All(a => a.AddressFamily == rule.ToAddress.AddressFamily);
 
     private static string Destination(NatRule rule, int port) =>
-        $"{rule.ToAddress}:{rule.DestinationPort(port)}";
+        new IPEndPoint(rule.ToAddress, rule.DestinationPort(port)).ToString();
 
     private static string Ports(NatRule rule) =>
         string.Join(",", rule.Ports.Select(p => p.Low == p.High ? $"{p.Low}" : $"{p.Low}-{p.High}"));

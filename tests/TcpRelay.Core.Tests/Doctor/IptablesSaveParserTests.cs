@@ -55,6 +55,29 @@ public sealed class IptablesSaveParserTests
     }
 
     [Fact]
+    public void ReadsIPv6RulesWithAndWithoutBrackets()
+    {
+        IReadOnlyList<NatRule> rules =
+            IptablesSaveParser.Parse(Captured.Read("ip6tables-save-nft.txt"), "ip6tables-save");
+
+        Assert.Equal(5, rules.Count);
+        Assert.Equal(IPAddress.Parse("fd00:198:18::7"), rules[0].ToAddress);
+        Assert.Equal(8080, rules[0].ToPort);
+        Assert.Equal(IPAddress.Parse("fd00:198:18::8"), rules[1].ToAddress);
+        Assert.Null(rules[1].ToPort);
+        Assert.True(rules[2].MatchesPort(9004));
+        Assert.Equal(IPAddress.Parse("fd00:198:18::9"), rules[2].ToAddress);
+        Assert.Equal(80, rules[2].ToPort);
+        Assert.Equal(IPAddress.Parse("fd00:198:18::b"), rules[3].ToAddress);
+        Assert.Null(rules[3].ToPort);
+        Assert.Equal("OUTPUT", rules[4].Chain);
+        Assert.Equal(
+            "ip6tables -t nat -D OUTPUT -d ::1/128 -p tcp -m tcp --dport 9000 "
+                + "-j DNAT --to-destination [fd00:198:18::7]:8080",
+            rules[4].DeleteCommand);
+    }
+
+    [Fact]
     public void IgnoresOtherTablesAndNegatedPorts()
     {
         const string text = """

@@ -105,11 +105,16 @@ internal sealed class DoctorBed : IAsyncDisposable
 
     public Task StopAsync() => DockerAsync("stop", "-t", "0", Container);
 
-    /// <summary>Adds a NAT rule in the test namespace and removes it when the bed is disposed.</summary>
-    public async Task AddNatRuleAsync(params string[] rule)
+    /// <summary>Adds an IPv4 NAT rule in the test namespace and removes it when the bed is disposed.</summary>
+    public Task AddNatRuleAsync(params string[] rule) => AddRuleAsync("iptables", rule);
+
+    /// <summary>Adds an IPv6 NAT rule in the test namespace and removes it when the bed is disposed.</summary>
+    public Task AddIPv6NatRuleAsync(params string[] rule) => AddRuleAsync("ip6tables", rule);
+
+    private async Task AddRuleAsync(string tool, string[] rule)
     {
-        await CheckedAsync("iptables", ["-t", "nat", "-A", .. rule]);
-        _undo.Add(() => CheckedAsync("iptables", ["-t", "nat", "-D", .. rule]));
+        await CheckedAsync(tool, ["-t", "nat", "-A", .. rule]);
+        _undo.Add(() => CheckedAsync(tool, ["-t", "nat", "-D", .. rule]));
     }
 
     /// <summary>

@@ -50,6 +50,26 @@ public sealed class DoctorCommandTests
     }
 
     [Fact]
+    public async Task AnIPv6DnatForTheListenPortIsFoundToo()
+    {
+        await using DoctorBed bed = await DoctorBed.StartAsync();
+        // Only a rule: nothing is sent to this address, which exists nowhere.
+        await bed.AddIPv6NatRuleAsync("OUTPUT", "-p", "tcp", "-d", "::1", "--dport", $"{bed.ListenPort}",
+            "-j", "DNAT", "--to-destination", $"[fd00:198:18::7]:{DoctorBed.WebPort}");
+
+        DoctorRun run = await bed.DoctorAsync();
+
+        run.AssertExitCode(2);
+        Assert.Equal("failure", run.StatusOf("rules"));
+        Assert.Equal(
+            $"DNAT for :{bed.ListenPort} points to [fd00:198:18::7]:{DoctorBed.WebPort}, "
+                + $"container {bed.Container} is at {bed.Address}",
+            run.SummaryOf("rules"));
+        Assert.Contains("fix:  delete the stale rule: ip6tables -t nat -D OUTPUT -d ::1/128", run.Text,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ABlackholedContainerAddressIsABrokenPathNotADeadService()
     {
         await using DoctorBed bed = await DoctorBed.StartBlackholedAsync();
