@@ -383,6 +383,10 @@ index_of() {
 }
 
 begin=$SECONDS
+# CPU time the hypervisor gave to others while this machine's processors had work (steal, in
+# /proc/stat): on a virtual machine whose host is busy, every rate of the run is lower and noisier.
+cpu_steal_total() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
+read -r steal_begin total_begin < <(cpu_steal_total)
 for ((rep = 1; rep <= REPEATS; rep++)); do
     for peer in $peers; do
         echo "repetition $rep/$REPEATS: $peer" >&2
@@ -434,7 +438,11 @@ socat keeps its default listen backlog of 5. $tcprelay_how
 EOF
     python3 "$here/summarize.py" "$results"
     echo
-    echo "Run time: $((SECONDS - begin)) s."
+    read -r steal_end total_end < <(cpu_steal_total)
+    echo "Run time: $((SECONDS - begin)) s. CPU time stolen by the hypervisor during the run:" \
+        "$(awk -v s=$((steal_end - steal_begin)) -v t=$((total_end - total_begin)) \
+            'BEGIN { printf "%.1f%%", (t > 0 ? 100 * s / t : 0) }') (above 1 or 2%, compare ratios" \
+        "with care: the host was busy)."
 } >"$work/table.md"
 cat "$work/table.md"
 [[ -n $out ]] && cp "$work/table.md" "$out"
