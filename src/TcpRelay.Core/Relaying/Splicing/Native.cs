@@ -130,6 +130,9 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     public static partial int Pipe2(int* fds, int flags);
 
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
     [LibraryImport("libc", EntryPoint = "splice", SetLastError = true)]
     public static partial nint Splice(int fdIn, nint offIn, int fdOut, nint offOut, nuint length, uint flags);
 

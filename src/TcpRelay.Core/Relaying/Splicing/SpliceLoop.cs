@@ -52,7 +52,7 @@ internal sealed unsafe class SpliceLoop
     private readonly ConcurrentQueue<ILoopWork> _posted = new();
     private readonly Queue<ILoopWork> _deferred = new();
     private readonly Stack<int> _freeSlots = new();
-    private readonly Stack<long> _pipes = new();
+    private readonly Stack<KernelPipe> _pipes = new();
     private readonly Thread _thread;
     private readonly int _wake;
     private readonly int _maxPooledPipes;
@@ -149,39 +149,43 @@ internal sealed unsafe class SpliceLoop
     }
 
     /// <summary>An empty kernel pipe from the pool, or a new one; false when none can be made.</summary>
-    public bool TryRentPipe(out int readEnd, out int writeEnd)
+    public bool TryRentPipe(out KernelPipe pipe)
     {
-        if (_pipes.TryPop(out long pair))
+        if (_pipes.TryPop(out pipe))
         {
-            readEnd = (int)(pair >> 32);
-            writeEnd = (int)pair;
             return true;
         }
 
         int* fds = stackalloc int[2];
         if (Native.Pipe2(fds, Native.NonBlock | Native.CloseOnExec) != 0)
         {
-            readEnd = writeEnd = -1;
+            pipe = KernelPipe.None;
             return false;
         }
 
-        readEnd = fds[0];
-        writeEnd = fds[1];
+        pipe = new KernelPipe(fds[0], fds[1], PipeSizing.Size(fds[1]));
         return true;
     }
 
     /// <summary>Returns an empty pipe to the pool; a pipe still holding bytes must be closed instead.</summary>
-    public void ReturnPipe(int readEnd, int writeEnd)
+    public void ReturnPipe(KernelPipe pipe)
     {
         if (_pipes.Count < _maxPooledPipes)
         {
-            _pipes.Push(((long)readEnd << 32) | (uint)writeEnd);
+            _pipes.Push(pipe);
         }
         else
         {
-            _ = Native.Close(readEnd);
-            _ = Native.Close(writeEnd);
+            ClosePipe(pipe);
         }
+    }
+
+    /// <summary>Closes a pipe, whatever it holds.</summary>
+    public static void ClosePipe(KernelPipe pipe)
+    {
+        _ = Native.Close(pipe.Read);
+        _ = Native.Close(pipe.Write);
+        PipeSizing.Closed(pipe.Capacity);
     }
 
     private void Run()

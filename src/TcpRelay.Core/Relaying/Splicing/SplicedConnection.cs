@@ -38,9 +38,6 @@ internal interface ISpliceObserver
 /// </summary>
 internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 {
-    // What one direction holds at most: a default pipe's worth. Pipes can take more when the
-    // kernel hands over large pages, so the bound is counted here rather than left to the pipe.
-    private const int PipeBytes = 64 * 1024;
 
     // A read at least this large marks a direction as bulk: its next reads are spliced. Below it,
     // one recv into the loop's buffer and one send on cost fewer cycles than two splices through
@@ -102,7 +99,10 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         _targetSocket = target;
         _options = options;
         _observer = observer;
-        _limit = Math.Clamp(options.MaxBufferedBytes, 1, PipeBytes);
+        // What one direction holds at most: maxBufferedBytes, and no more than its pipe (see
+        // Direction.Room). Pipes can take more than their size when the kernel hands over large
+        // pages, so the bound is counted here rather than left to the pipe.
+        _limit = Math.Clamp(options.MaxBufferedBytes, 1, PipeSizing.LargeBytes);
         _up = Direction.Empty;
         _down = Direction.Empty;
         _targetSide.Fd = -1;
@@ -399,7 +399,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
             {
                 while (d.InPipe > 0)
                 {
-                    nint sent = Native.Splice(d.PipeRead, 0, sink, 0, (nuint)d.InPipe, Native.SpliceMove | Native.SpliceNonBlock);
+                    nint sent = Native.Splice(d.Pipe.Read, 0, sink, 0, (nuint)d.InPipe, Native.SpliceMove | Native.SpliceNonBlock);
                     if (sent > 0)
                     {
                         d.InPipe -= (int)sent;
@@ -426,10 +426,10 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 
             if (d.InPipe == 0)
             {
-                if (d.PipeRead >= 0)
+                if (d.Pipe.IsOpen)
                 {
-                    _loop.ReturnPipe(d.PipeRead, d.PipeWrite);
-                    d.PipeRead = d.PipeWrite = -1;
+                    _loop.ReturnPipe(d.Pipe);
+                    d.Pipe = KernelPipe.None;
                 }
 
                 if (d.SourceEnded)
@@ -443,7 +443,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
                 }
             }
 
-            int room = _limit - d.InPipe;
+            int room = d.Room(_limit);
             if (!from.Readable || d.SourceEnded || d.PipeFull || room <= 0)
             {
                 return;
@@ -464,13 +464,18 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
             }
             else
             {
-                if (d.PipeRead < 0 && !TryTakePipe(ref d))
+                if (!d.Pipe.IsOpen)
                 {
-                    Fail(EndReason.NoResources);
-                    return;
+                    if (!TryTakePipe(ref d))
+                    {
+                        Fail(EndReason.NoResources);
+                        return;
+                    }
+
+                    room = d.Room(_limit);
                 }
 
-                received = Native.Splice(source, 0, d.PipeWrite, 0, (nuint)room, Native.SpliceMove | Native.SpliceNonBlock);
+                received = Native.Splice(source, 0, d.Pipe.Write, 0, (nuint)room, Native.SpliceMove | Native.SpliceNonBlock);
                 if (received > 0)
                 {
                     d.InPipe += (int)received;
@@ -575,7 +580,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         nint rest = received - sent;
         d.InPipe = (int)rest;
         d.SinkBlocked = true;
-        if (Native.Write(d.PipeWrite, buffer + sent, (nuint)rest) != rest)
+        if (Native.Write(d.Pipe.Write, buffer + sent, (nuint)rest) != rest)
         {
             failure = EndReason.NoResources;
         }
@@ -586,7 +591,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
     /// <summary>Takes a pipe for the direction; false when none can be made (out of descriptors).</summary>
     private bool TryTakePipe(ref Direction d)
     {
-        if (_loop.TryRentPipe(out d.PipeRead, out d.PipeWrite))
+        if (_loop.TryRentPipe(out d.Pipe))
         {
             return true;
         }
@@ -687,22 +692,21 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 
     private void Release(ref Direction d)
     {
-        if (d.PipeRead < 0)
+        if (!d.Pipe.IsOpen)
         {
             return;
         }
 
         if (d.InPipe == 0)
         {
-            _loop.ReturnPipe(d.PipeRead, d.PipeWrite);
+            _loop.ReturnPipe(d.Pipe);
         }
         else
         {
-            _ = Native.Close(d.PipeRead);
-            _ = Native.Close(d.PipeWrite);
+            SpliceLoop.ClosePipe(d.Pipe);
         }
 
-        d.PipeRead = d.PipeWrite = -1;
+        d.Pipe = KernelPipe.None;
     }
 
     /// <summary>
@@ -741,8 +745,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
     /// <summary>One direction: its pipe (descriptors -1 when it holds none) and how far it got.</summary>
     private struct Direction
     {
-        public int PipeRead;
-        public int PipeWrite;
+        public KernelPipe Pipe;
         public int InPipe;
         public bool PipeFull;
         public bool SinkBlocked;
@@ -752,7 +755,10 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         /// <summary>The last read was large: read by splicing rather than copying.</summary>
         public bool Bulk;
 
-        public static Direction Empty => new() { PipeRead = -1, PipeWrite = -1 };
+        public static Direction Empty => new() { Pipe = KernelPipe.None };
+
+        /// <summary>What the direction may still take in: up to <paramref name="limit"/>, and no more than its pipe holds.</summary>
+        public readonly int Room(int limit) => (Pipe.IsOpen ? Math.Min(limit, Pipe.Capacity) : limit) - InPipe;
     }
 
     /// <summary>One socket, and what its last events said that no call has disproved yet.</summary>
