@@ -283,7 +283,8 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         if (generation.LoopDial is { } direct)
         {
             connection.DialStarted = _time.GetTimestamp();
-            Start(connection, new SplicedConnection(loop, fd, noDelay, direct, generation.RelayOptions, _time, this));
+            SpliceLoop relaying = SpliceEngine.Balance(loop);
+            Start(connection, new SplicedConnection(relaying, fd, noDelay, direct, generation.RelayOptions, _time, this));
             return;
         }
 

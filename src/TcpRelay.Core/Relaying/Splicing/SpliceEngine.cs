@@ -12,6 +12,11 @@ internal static class SpliceEngine
     // enough that an idle relay holds a handful of descriptors.
     private const int PooledPipesPerLoop = 64;
 
+    // How many more connections the accepting loop may hold than the least busy one before a
+    // new connection goes to the latter. Small differences are left alone: a connection kept on
+    // the thread that accepted it costs no hand-over and no wake-up of another thread.
+    private const int BalanceSlack = 4;
+
     private static readonly Lazy<SpliceLoop[]?> Loops = new(Create);
     private static int _next;
 
@@ -28,6 +33,37 @@ internal static class SpliceEngine
     {
         SpliceLoop[]? loops = Loops.Value;
         return loops is null ? null : loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)loops.Length)];
+    }
+
+    /// <summary>
+    /// The loop a connection accepted on <paramref name="accepted"/> is to run on. Connections
+    /// arriving together wake one loop, which accepts up to 64 of them in a batch; kept there, a
+    /// burst of long-lived connections (a client's connection pool, say) would all be relayed
+    /// by one thread while the other cores sit idle. So once the accepting loop holds
+    /// <see cref="BalanceSlack"/> more connections than the least busy loop, the connection goes
+    /// to that one.
+    /// </summary>
+    public static SpliceLoop Balance(SpliceLoop accepted)
+    {
+        int mine = accepted.Assigned;
+        if (mine < BalanceSlack || Loops.Value is not { Length: > 1 } loops)
+        {
+            return accepted;
+        }
+
+        SpliceLoop least = accepted;
+        int fewest = mine;
+        foreach (SpliceLoop loop in loops)
+        {
+            int assigned = loop.Assigned;
+            if (assigned < fewest)
+            {
+                least = loop;
+                fewest = assigned;
+            }
+        }
+
+        return mine - fewest >= BalanceSlack ? least : accepted;
     }
 
     private static SpliceLoop[]? Create()

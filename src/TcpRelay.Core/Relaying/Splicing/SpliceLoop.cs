@@ -58,6 +58,7 @@ internal sealed unsafe class SpliceLoop
     private readonly int _maxPooledPipes;
     private SplicedConnection?[] _slots = new SplicedConnection?[256];
     private int _slotsUsed;
+    private int _assigned;
     private int _wakePending;
     private long _nextDeadlineCheck;
 
@@ -90,6 +91,12 @@ internal sealed unsafe class SpliceLoop
     /// received into it and sent on at once, so it never holds anything between two events.
     /// </summary>
     public byte* CopyBuffer { get; }
+
+    /// <summary>
+    /// Connections made for this loop and not yet ended, counted from the moment they are made,
+    /// before the loop has seen them: what <see cref="SpliceEngine.Balance"/> compares.
+    /// </summary>
+    public int Assigned => Volatile.Read(ref _assigned);
 
     /// <summary>Connections waiting for their target's connect to complete (read on the loop thread).</summary>
     public int Connecting { get; set; }
@@ -124,6 +131,9 @@ internal sealed unsafe class SpliceLoop
         }
     }
 
+    /// <summary>Counts a connection made for this loop; <see cref="Detach"/> ends the count.</summary>
+    public void Assign() => Interlocked.Increment(ref _assigned);
+
     /// <summary>Gives the connection a slot; epoll reports its sockets by slot number.</summary>
     public int Attach(SplicedConnection connection)
     {
@@ -146,6 +156,7 @@ internal sealed unsafe class SpliceLoop
     {
         _slots[slot] = null;
         _freeSlots.Push(slot);
+        Interlocked.Decrement(ref _assigned);
     }
 
     /// <summary>An empty kernel pipe from the pool, or a new one; false when none can be made.</summary>

@@ -95,6 +95,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         : base(options, time)
     {
         _loop = loop;
+        loop.Assign();
         _client = client;
         _targetSocket = target;
         _options = options;
