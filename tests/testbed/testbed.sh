@@ -56,6 +56,11 @@ guard_route() {
 }
 
 make_netns() {
+    # `ip netns add` makes /run/netns a mount of its own the first time; note whether this run
+    # did, so that `down` can take it away again once no namespace is left in it.
+    if ! mountpoint -q /run/netns && [[ ! -e "$STATE/netns-mount-made" ]]; then
+        touch "$STATE/netns-mount-made"
+    fi
     if [[ ! -e "$NETNS_PATH" ]]; then
         ip netns add "$NAME"
     fi
@@ -168,6 +173,10 @@ cmd_down() {
     stop_engine
     if [[ -e "$NETNS_PATH" ]]; then
         ip netns del "$NAME" 2>/dev/null || true
+    fi
+    if [[ -e "$STATE/netns-mount-made" ]] && mountpoint -q /run/netns \
+        && [[ -z "$(ls -A /run/netns 2>/dev/null)" ]]; then
+        umount /run/netns 2>/dev/null || true
     fi
     remove_cgroups
     rm -rf "$STATE"
