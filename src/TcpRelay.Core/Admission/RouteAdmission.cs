@@ -52,16 +52,29 @@ internal sealed class RouteAdmission : IDisposable
         _rules = new AddressRules(config.Allow, config.Deny);
         if (config.MaxConnections is int max)
         {
-            _route = previous?._route ?? new ConnectionCounter(max);
-            _route.Maximum = max;
+            _route = previous?._route;
+            if (_route is null)
+            {
+                _route = new ConnectionCounter(max);
+            }
+            else
+            {
+                _route.Maximum = max;
+            }
         }
 
         _global = global;
         if (config.MaxConnectionsPerClient is not null || config.NewConnectionsPerSecondPerClient is > 0)
         {
-            _clients = previous?._clients
-                ?? new ClientTable(config.MaxConnectionsPerClient, config.NewConnectionsPerSecondPerClient, time);
-            _clients.Reconfigure(config.MaxConnectionsPerClient, config.NewConnectionsPerSecondPerClient);
+            _clients = previous?._clients;
+            if (_clients is null)
+            {
+                _clients = new ClientTable(config.MaxConnectionsPerClient, config.NewConnectionsPerSecondPerClient, time);
+            }
+            else
+            {
+                _clients.Reconfigure(config.MaxConnectionsPerClient, config.NewConnectionsPerSecondPerClient);
+            }
         }
 
         _proxySources = config.AcceptProxy is { } acceptProxy ? new NetworkSet(acceptProxy.From) : null;

@@ -38,7 +38,6 @@ internal interface ISpliceObserver
 /// </summary>
 internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 {
-
     // A read at least this large marks a direction as bulk: its next reads are spliced. Below it,
     // one recv into the loop's buffer and one send on cost fewer cycles than two splices through
     // a pipe (requests, responses, interactive traffic). It is also the most one copy receives:
