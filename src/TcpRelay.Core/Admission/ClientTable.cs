@@ -50,7 +50,8 @@ internal sealed class ClientTable
 
     /// <summary>
     /// Takes a token and a live slot for the client. On success <paramref name="held"/> is the
-    /// state to give back through <see cref="Release"/> (null when only the rate is limited).
+    /// state to give back through <see cref="Release"/>; the slot is taken even when only the
+    /// rate is limited.
     /// </summary>
     public Refusal TryAcquire(IPAddress client, out ClientState? held)
     {
@@ -91,15 +92,35 @@ internal sealed class ClientTable
                     state.Tokens -= 1;
                 }
 
-                if (limits.MaxLive is null)
-                {
-                    held = null;
-                    return Refusal.None;
-                }
-
+                // Counted even without a maximum, so that a reload adding one finds every live
+                // connection of the client already counted.
                 state.Live++;
                 held = state;
                 return Refusal.None;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Counts a connection of <paramref name="client"/> that is already live, whatever the
+    /// maximum and without taking a token: one accepted before a reload gave the route its
+    /// per-client limits. Give it back through <see cref="Release"/>.
+    /// </summary>
+    public ClientState Add(IPAddress client)
+    {
+        UInt128 key = AddressBits.ClientKey(client);
+        while (true)
+        {
+            ClientState state = _clients.GetOrAdd(key, static (_, table) => table.NewState(), this);
+            lock (state.Gate)
+            {
+                if (state.Removed)
+                {
+                    continue;
+                }
+
+                state.Live++;
+                return state;
             }
         }
     }

@@ -46,5 +46,11 @@ internal sealed class ConnectionCounter
         return false;
     }
 
+    /// <summary>
+    /// Counts a connection that is already live, whatever the maximum: one accepted before a
+    /// reload gave its route this limit.
+    /// </summary>
+    public void Add() => Interlocked.Increment(ref _count);
+
     public void Release() => Interlocked.Decrement(ref _count);
 }

@@ -28,6 +28,8 @@ internal sealed class RouteAdmission : IDisposable
     private readonly NetworkSet? _proxySources;
     private readonly RefusalSummary _summary;
     private readonly Action<Refusal>? _onRefused;
+    private readonly bool _startsRouteCount;
+    private readonly bool _startsClientCount;
 
     /// <summary>
     /// Admission for <paramref name="route"/>. On a reload, <paramref name="previous"/> is the
@@ -56,6 +58,7 @@ internal sealed class RouteAdmission : IDisposable
             if (_route is null)
             {
                 _route = new ConnectionCounter(max);
+                _startsRouteCount = previous is not null;
             }
             else
             {
@@ -70,6 +73,7 @@ internal sealed class RouteAdmission : IDisposable
             if (_clients is null)
             {
                 _clients = new ClientTable(config.MaxConnectionsPerClient, config.NewConnectionsPerSecondPerClient, time);
+                _startsClientCount = previous is not null;
             }
             else
             {
@@ -95,6 +99,27 @@ internal sealed class RouteAdmission : IDisposable
 
     /// <summary>Live connections counted against the route's own limit (0 without a limit).</summary>
     public int LiveConnections => _route?.Count ?? 0;
+
+    /// <summary>
+    /// True when this admission, made by a reload, starts a count the one it replaces did not
+    /// keep: a route maximum or per-client limits that the reload added. The connections
+    /// accepted before the reload are then counted in it with <see cref="CountLive"/>, so the
+    /// new limit holds at once.
+    /// </summary>
+    public bool StartsCounting => _startsRouteCount || _startsClientCount;
+
+    /// <summary>
+    /// Counts a connection accepted before this admission took over, from
+    /// <paramref name="client"/>, in the counts this admission starts, whatever their maximum;
+    /// null when it starts none. The caller gives the result back when the connection ends.
+    /// </summary>
+    public CarriedCount? CountLive(IPAddress? client)
+    {
+        ConnectionCounter? route = _startsRouteCount ? _route : null;
+        route?.Add();
+        ClientState? state = _startsClientCount && client is not null ? _clients!.Add(client) : null;
+        return route is null && state is null ? null : new CarriedCount(route, state);
+    }
 
     public long RefusedTotal(Refusal refusal) => _summary.Total(refusal);
 

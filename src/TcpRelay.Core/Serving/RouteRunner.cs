@@ -139,7 +139,22 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         {
             old = _generation;
             RouteConfig applied = config with { Listen = _config.Listen };
-            Volatile.Write(ref _generation, NewGeneration(applied, dialer, old));
+            RouteGeneration next = NewGeneration(applied, dialer, old);
+            if (next.Admission.StartsCounting)
+            {
+                // Every live connection is listed by now (Open lists under this lock), and none
+                // of them was admitted by the new generation: each takes its place in the
+                // limits this reload added, so they hold from the first new connection.
+                foreach (LiveConnection connection in _connections.Values)
+                {
+                    if (next.Admission.CountLive(connection.Client?.Address) is { } count)
+                    {
+                        connection.Carry(count);
+                    }
+                }
+            }
+
+            Volatile.Write(ref _generation, next);
             Volatile.Write(ref _config, applied);
             disposeOld = old.Retire();
         }
@@ -309,20 +324,22 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
     private LiveConnection Open(IPEndPoint? client, bool noDelay)
     {
         Interlocked.Increment(ref _total);
-        RouteGeneration generation;
+        long id = Interlocked.Increment(ref _nextId);
+        LiveConnection connection;
         lock (_gate)
         {
-            generation = _generation;
+            // Listed under the lock that a reload takes to count the live connections in limits
+            // it adds: each connection is either counted by the reload or admitted by it.
+            RouteGeneration generation = _generation;
             generation.AddUser();
+            connection = new LiveConnection(id, client, _time.GetUtcNow(), _time.GetTimestamp(), generation)
+            {
+                Target = generation.Dialer.CurrentTarget,
+                ClientNoDelay = noDelay,
+            };
+            _connections[id] = connection;
         }
 
-        long id = Interlocked.Increment(ref _nextId);
-        var connection = new LiveConnection(id, client, _time.GetUtcNow(), _time.GetTimestamp(), generation)
-        {
-            Target = generation.Dialer.CurrentTarget,
-            ClientNoDelay = noDelay,
-        };
-        _connections[id] = connection;
         _metrics.ConnectionOpened(Name);
         return connection;
     }
@@ -559,6 +576,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         }
 
         connection.Lease.Dispose();
+        connection.ReleaseCarried();
         Release(connection.Generation);
         if (!Config.Listen.Fork)
         {

@@ -120,12 +120,28 @@ public class ClientTableTests
         for (int i = 0; i < ClientTable.SoftCapacity + 5000; i++)
         {
             BitConverter.TryWriteBytes(bytes.AsSpan(12), i);
-            table.TryAcquire(new IPAddress(bytes), out _);
+            table.TryAcquire(new IPAddress(bytes), out ClientState? held);
+
+            // Each connection of the flood has ended; live ones keep their entries.
+            ClientTable.Release(held!);
         }
 
         // The sweeps run on the thread pool; the last one must bring the table under the cap.
         table.Sweep();
         Assert.True(table.Entries <= ClientTable.SoftCapacity, $"{table.Entries} entries");
+    }
+
+    [Fact]
+    public void AMaximumAddedToARateOnlyTableCountsWhatClientsAlreadyHold()
+    {
+        var table = new ClientTable(null, 5, new FakeTimeProvider());
+        Assert.Equal(Refusal.None, table.TryAcquire(Client, out ClientState? held));
+
+        table.Reconfigure(1, 5);
+
+        Assert.Equal(Refusal.ClientLimit, table.TryAcquire(Client, out _));
+        ClientTable.Release(held!);
+        Assert.Equal(Refusal.None, table.TryAcquire(Client, out _));
     }
 
     [Fact]

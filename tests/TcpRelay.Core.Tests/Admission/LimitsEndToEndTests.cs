@@ -70,13 +70,19 @@ public class LimitsEndToEndTests
         Assert.Equal(2, backend.Accepted);
     }
 
-    [Fact]
-    public async Task RouteLimitCountsConnectionsAcceptedBeforeAReload()
+    /// <summary>
+    /// Connections accepted before a reload count against its route limit, whether the route had
+    /// a limit then (which the reload raises) or had none (which the reload adds).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RouteLimitCountsConnectionsAcceptedBeforeAReload(bool limitedBefore)
     {
         await using var backend = new Backend();
         await using RelayHarness relay = await RelayHarness.StartAsync(
-            null, RelayHarness.Route("web", backend.Port, new AdmissionConfig { MaxConnections = 2 }));
-        using Socket first = await Clients.ConnectAsync(relay.Listen("web"), "127.0.0.2");
+            null, RelayHarness.Route("web", backend.Port, new AdmissionConfig { MaxConnections = limitedBefore ? 2 : null }));
+        Socket first = await Clients.ConnectAsync(relay.Listen("web"), "127.0.0.2");
         using Socket second = await Clients.ConnectAsync(relay.Listen("web"), "127.0.0.3");
         await backend.NextAsync();
         await backend.NextAsync();
@@ -86,19 +92,34 @@ public class LimitsEndToEndTests
         Assert.Equal(RouteChange.Changed, reload["web"]!.Change);
 
         // Two are live from before the reload, so the new limit of 3 leaves room for one.
+        // (Closed with a reset, so that the relay ends the admitted one at once.)
         Socket[] after = await Task.WhenAll(
             Enumerable.Range(4, 2).Select(i => Clients.ConnectAsync(relay.Listen("web"), $"127.0.0.{i}")));
+        Array.ForEach(after, c => c.LingerState = new LingerOption(true, 0));
         Assert.Equal(1, await CountClosedAsync(after));
         Assert.Equal(3, backend.Accepted);
+
+        // The two keep their places until they end, and then give them back.
+        using Socket third = await ConnectUntilAdmittedAsync(relay);
         Assert.False(await Clients.ClosedWithinAsync(first, TimeSpan.FromMilliseconds(200)));
+        first.LingerState = new LingerOption(true, 0);
+        first.Dispose();
+        using Socket fourth = await ConnectUntilAdmittedAsync(relay);
+        Assert.Equal(5, backend.Accepted);
     }
 
-    [Fact]
-    public async Task PerClientLimitCountsConnectionsAcceptedBeforeAReload()
+    /// <summary>
+    /// A client's connection accepted before a reload counts against the per-client limit after
+    /// it, whether the route had that limit then or the reload adds it.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task PerClientLimitCountsConnectionsAcceptedBeforeAReload(bool limitedBefore)
     {
         await using var backend = new Backend();
         await using RelayHarness relay = await RelayHarness.StartAsync(
-            null, RelayHarness.Route("web", backend.Port, new AdmissionConfig { MaxConnectionsPerClient = 1 }));
+            null, RelayHarness.Route("web", backend.Port, new AdmissionConfig { MaxConnectionsPerClient = limitedBefore ? 1 : null }));
         Socket held = await Clients.ConnectAsync(relay.Listen("web"));
         await backend.NextAsync();
 

@@ -157,6 +157,40 @@ public class RouteAdmissionTests
         Assert.Equal(12, summary.Total(Refusal.DenyList));
     }
 
-    private static RouteAdmission Create(AdmissionConfig config, ConnectionCounter? global = null) =>
-        new(RelayHarness.Route("web", 1, config), global, new LogCollector(), new FakeTimeProvider());
+    [Fact]
+    public void LimitsAReloadAddsCountWhatIsLiveUntilItIsGivenBack()
+    {
+        using RouteAdmission open = Create(new AdmissionConfig());
+        using RouteAdmission limited = Create(new AdmissionConfig { MaxConnections = 2, MaxConnectionsPerClient = 1 }, previous: open);
+        Assert.True(limited.StartsCounting);
+
+        CarriedCount live = limited.CountLive(Client)!;
+        Assert.Equal(1, limited.LiveConnections);
+        Assert.Equal(Refusal.ClientLimit, limited.TryAdmit(Client, out _));
+        Assert.Equal(Refusal.None, limited.TryAdmit(IPAddress.Parse("10.0.0.2"), out AdmissionLease other));
+        Assert.Equal(Refusal.RouteLimit, limited.TryAdmit(IPAddress.Parse("10.0.0.3"), out _));
+
+        live.Release();
+        live.Release();
+        Assert.Equal(1, limited.LiveConnections);
+        Assert.Equal(Refusal.None, limited.TryAdmit(Client, out AdmissionLease again));
+        again.Dispose();
+        other.Dispose();
+        Assert.Equal(0, limited.LiveConnections);
+    }
+
+    [Fact]
+    public void LimitsCarriedThroughAReloadStartNoNewCount()
+    {
+        using RouteAdmission first = Create(new AdmissionConfig());
+        using RouteAdmission second = Create(new AdmissionConfig { MaxConnections = 2, NewConnectionsPerSecondPerClient = 5 });
+        using RouteAdmission third = Create(new AdmissionConfig { MaxConnections = 3, MaxConnectionsPerClient = 1 }, previous: second);
+
+        Assert.False(first.StartsCounting);
+        Assert.False(third.StartsCounting);
+        Assert.Null(third.CountLive(Client));
+    }
+
+    private static RouteAdmission Create(AdmissionConfig config, ConnectionCounter? global = null, RouteAdmission? previous = null) =>
+        new(RelayHarness.Route("web", 1, config), global, new LogCollector(), new FakeTimeProvider(), previous: previous);
 }
