@@ -8,7 +8,8 @@
 # Usage: benchmarks/peers/compare.sh [--short] [--peers a,b,...] [--out FILE]
 #   --short        CI mode: 1 repetition, 2 s per load run, 1,000 idle connections (~2-3 min)
 #   --peers LIST   subset of: direct tcprelay socat haproxy haproxy-splice nginx docker-proxy rinetd pen
-#   --out FILE     also write the table (with its header) to FILE
+#   --out FILE     also write the table (with its header) to FILE, and the raw figures to FILE
+#                  with .tsv for .md (benchmarks/peers/summarize.py FILE.tsv prints the tables)
 # Environment: REPEATS, DURATION (s), IDLE_CONNECTIONS, IDLE_TIMEOUT (s to open them) and
 #   WRK_CONNECTIONS override the mode's values; TCPRELAY_BIN uses an existing tcprelay executable
 #   instead of building a Release one.
@@ -28,7 +29,7 @@ while [[ $# -gt 0 ]]; do
         --short) mode=short ;;
         --peers) peers="${2//,/ }"; shift ;;
         --out) out="$2"; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -445,5 +446,9 @@ EOF
         "with care: the host was busy)."
 } >"$work/table.md"
 cat "$work/table.md"
-[[ -n $out ]] && cp "$work/table.md" "$out"
+if [[ -n $out ]]; then
+    cp "$work/table.md" "$out"
+    # The raw figures, one per relay, column and repetition: summarize.py reads them again.
+    cp "$results" "${out%.md}.tsv"
+fi
 exit "$failed"

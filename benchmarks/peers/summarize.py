@@ -4,10 +4,11 @@
 Each cell is the median over the repetitions, followed by its ratio to the direct connection
 (for p99 a ratio above 1 means slower than direct). Missing measurements print as a dash.
 
-A second table sets tcprelay against the best other relay in each column. There each
-repetition's value is divided by direct's value of the same repetition (so drift of the shared
-machine between repetitions cancels), and the spread of those ratios over the repetitions decides
-whether a lead is outside the noise: it is when the two relays' ranges do not overlap.
+A second table sets tcprelay against the best other relay of each column, repetition by
+repetition: the two ran minutes apart in each repetition, so drift of the shared machine between
+repetitions cancels out of each pair. A lead is outside the noise when tcprelay is ahead in
+every one of three or more repetitions (were the two equal, all five repetitions would fall
+tcprelay's way by chance once in 32 runs).
 """
 
 import statistics
@@ -24,6 +25,10 @@ COLUMNS = [
 ]
 
 SUBJECT = "tcprelay"
+
+# Figures that do not measure what the column means: pen allocates its table for -x connections
+# when it starts, so the growth it shows per idle connection is about zero.
+NOT_COMPARABLE = {("pen", "idle_kib")}
 
 
 def load(path):
@@ -46,48 +51,44 @@ def load(path):
     return values, order, notes
 
 
-def spread(values, peer, key):
-    """A relay's figures for one column, one per repetition: ratios to direct where direct was
-    measured in the same repetition, the raw values where it was not (the idle column)."""
-    mine = values.get((peer, key), {})
-    direct = values.get(("direct", key), {})
-    if direct:
-        return [v / direct[rep] for rep, v in mine.items() if direct.get(rep)]
-    return list(mine.values())
-
-
 def lead_table(values, order):
     """Rows of tcprelay against the best other relay (by median) in each column."""
     if SUBJECT not in order:
         return []
     rows = []
     for key, header, _, higher_better in COLUMNS:
-        ours = spread(values, SUBJECT, key)
-        others = {p: spread(values, p, key) for p in order if p not in ("direct", SUBJECT)}
-        others = {p: v for p, v in others.items() if v}
+        ours = values.get((SUBJECT, key), {})
+        others = {
+            p: v for p in order
+            if p not in ("direct", SUBJECT) and (p, key) not in NOT_COMPARABLE and (v := values.get((p, key)))
+        }
         if not ours or not others:
             continue
         pick = max if higher_better else min
-        best = pick(others, key=lambda p: statistics.median(others[p]))
+        best = pick(others, key=lambda p: statistics.median(others[p].values()))
         theirs = others[best]
-        ahead = statistics.median(ours) > statistics.median(theirs)
-        if not higher_better:
-            ahead = statistics.median(ours) < statistics.median(theirs)
-        apart = min(ours) > max(theirs) or max(ours) < min(theirs)
-        if len(ours) < 2 or len(theirs) < 2:
-            verdict = ("ahead" if ahead else "behind") + " (one repetition: the noise is unknown)"
+        # Paired by repetition: the two ran minutes apart, so the machine's drift between
+        # repetitions cancels out of each pair.
+        leads = sorted(
+            (ours[rep] / theirs[rep] - 1) * (1 if higher_better else -1)
+            for rep in ours if theirs.get(rep))
+        if not leads:
+            continue
+        ahead = sum(1 for lead in leads if lead > 0)
+        median = statistics.median(leads)
+        if len(leads) < 3:
+            verdict = "ahead" if median > 0 else "behind"
+            verdict += f" ({len(leads)} repetition(s): too few to tell the noise)"
+        elif ahead == len(leads):
+            verdict = f"ahead in all {len(leads)} repetitions"
+        elif ahead == 0:
+            verdict = f"behind in all {len(leads)} repetitions"
         else:
-            verdict = ("ahead" if ahead else "behind") + (", outside the noise" if apart else ", within the noise")
+            verdict = f"ahead in {ahead} of {len(leads)} repetitions: within the noise"
         label = header.replace(" Gbit/s", "").replace(" ms", "")
-        rows.append((label, describe(ours), f"{best} {describe(theirs)}", verdict))
+        span = f"{median:+.0%}" if len(leads) == 1 else f"{median:+.0%} ({leads[0]:+.0%} to {leads[-1]:+.0%})"
+        rows.append((label, best, span, verdict))
     return rows
-
-
-def describe(figures):
-    figures = sorted(figures)
-    if len(figures) == 1:
-        return f"{figures[0]:.2f}"
-    return f"{statistics.median(figures):.2f} ({figures[0]:.2f} to {figures[-1]:.2f})"
 
 
 def main():
@@ -114,11 +115,12 @@ def main():
     rows = lead_table(values, order)
     if rows:
         print()
-        print(f"{SUBJECT} against the best other relay of each column: ratios to direct of the same")
-        print("repetition (raw KiB for idle memory), median and range over the repetitions; a lead is")
-        print("outside the noise when the two ranges do not overlap.")
+        print(f"{SUBJECT} against the best other relay of each column (by median), repetition by")
+        print(f"repetition: the lead is how much better {SUBJECT} did than that relay in the same")
+        print("repetition (median and range). A lead in every one of 3 or more repetitions is outside")
+        print("the noise; pen's idle figure is left out (it allocates its table when it starts).")
         print()
-        print(f"| column | {SUBJECT} | best other relay | {SUBJECT} is |")
+        print(f"| column | best other relay | {SUBJECT}'s lead | {SUBJECT} is |")
         print("|---|---|---|---|")
         for row in rows:
             print("| " + " | ".join(row) + " |")
