@@ -352,9 +352,19 @@ run_http() {
 }
 
 run_idle() {
-    local peer="$1" rep="$2" port="$3" pid="$4" json kib count
+    local peer="$1" rep="$2" port="$3" pid="$4" json kib count wanted="$IDLE_CONNECTIONS" most
+    if [[ $peer == docker-proxy ]]; then
+        # docker-proxy keeps six descriptors per idle connection: the two sockets and, for each
+        # direction, the two ends of the pipe its splice waits with. Ask for what fits the
+        # open-files limit, rounded down to hundreds.
+        most=$(( ( ($(ulimit -Hn) - 500) / 6) / 100 * 100 ))
+        if ((wanted > most)); then
+            wanted=$most
+            note "$peer" "held $wanted idle connections, not $IDLE_CONNECTIONS: it keeps 6 descriptors per connection (a splice pipe per direction) and the open-files limit is $(ulimit -Hn)"
+        fi
+    fi
     if json="$(timeout 150 python3 "$here/idle_hold.py" --pid "$pid" --relay-port "$port" \
-        --backend-port "$idle_port" --connections "$IDLE_CONNECTIONS" --timeout "$IDLE_TIMEOUT" \
+        --backend-port "$idle_port" --connections "$wanted" --timeout "$IDLE_TIMEOUT" \
         2>"$work/idle.err")"; then
         echo "  idle: $json" >&2
         read -r kib count alive < <(python3 -c 'import json,sys; r=json.loads(sys.argv[1])
@@ -364,8 +374,8 @@ print(r["kib_per_connection"], r["connections"], r["relay_alive"])' "$json")
                 sed -E 's/^[0-9/]+ [0-9:]+ //')"
         else
             record "$peer" idle_kib "$rep" "$kib"
-            if [[ $count -lt $IDLE_CONNECTIONS ]]; then
-                note "$peer" "held only $count of $IDLE_CONNECTIONS idle connections within $IDLE_TIMEOUT s"
+            if [[ $count -lt $wanted ]]; then
+                note "$peer" "held only $count of $wanted idle connections within $IDLE_TIMEOUT s"
             fi
         fi
     else
@@ -388,8 +398,17 @@ begin=$SECONDS
 # /proc/stat): on a virtual machine whose host is busy, every rate of the run is lower and noisier.
 cpu_steal_total() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
 read -r steal_begin total_begin < <(cpu_steal_total)
+# rotation REP: the relays in the order of repetition REP, each repetition starting one further
+# along, so that no relay always runs at the same point of a repetition.
+rotation() {
+    local -a list
+    read -ra list <<<"$peers"
+    local n=${#list[@]} i
+    for ((i = 0; i < n; i++)); do echo "${list[$(((i + $1 - 1) % n))]}"; done
+}
+
 for ((rep = 1; rep <= REPEATS; rep++)); do
-    for peer in $peers; do
+    for peer in $(rotation "$rep"); do
         echo "repetition $rep/$REPEATS: $peer" >&2
         base=$((port_base + 10 + 10 * $(index_of "$peer")))
         if [[ $peer == direct ]]; then
