@@ -23,7 +23,15 @@ internal sealed class RelayHostProcess : IAsyncDisposable
                 _lines.Enqueue(e.Data);
             }
         };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _lines.Enqueue("stderr: " + e.Data);
+            }
+        };
         _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
     }
 
     public int Pid => _process.Id;
@@ -43,6 +51,7 @@ internal sealed class RelayHostProcess : IAsyncDisposable
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
+            RedirectStandardError = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(dll);
@@ -92,7 +101,13 @@ internal sealed class RelayHostProcess : IAsyncDisposable
         using Process prlimit = Process.Start(start)!;
         string error = await prlimit.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await prlimit.WaitForExitAsync(TestContext.Current.CancellationToken);
-        Assert.True(prlimit.ExitCode == 0, $"prlimit failed: {error}");
+        if (prlimit.ExitCode != 0)
+        {
+            // Most likely the host is gone: say how it ended and what it printed.
+            string ended = _process.HasExited ? $"the relay host exited with code {_process.ExitCode}" : "the relay host runs";
+            Assert.Fail($"prlimit failed: {error.Trim()}; {ended}. Its output:"
+                + Environment.NewLine + string.Join(Environment.NewLine, _lines));
+        }
     }
 
     /// <summary>Closes stdin (the host stops), and kills it if it has not exited within 10 s.</summary>
