@@ -8,9 +8,7 @@ namespace TcpRelay.Serving;
 /// <summary>What the server knows of one connection while it is alive.</summary>
 internal sealed class LiveConnection
 {
-    /// <summary>In <see cref="_carried"/> once the connection has ended: nothing more is taken.</summary>
-    private static readonly object Ended = new();
-
+    /// <summary>The counts reloads started after it was accepted (see <see cref="CarriedCount"/>).</summary>
     private object? _carried;
     private string? _target;
     private bool _targetAsked;
@@ -81,33 +79,12 @@ internal sealed class LiveConnection
 
     /// <summary>
     /// Takes <paramref name="count"/>, its place in counts a reload started after it was
-    /// accepted, in place of any such count an earlier reload gave it (a limit taken away and
-    /// added again). A connection that has ended gives the count straight back.
+    /// accepted. A connection that has ended gives the count straight back.
     /// </summary>
-    public void Carry(CarriedCount count)
-    {
-        object? seen = Volatile.Read(ref _carried);
-        while (true)
-        {
-            if (ReferenceEquals(seen, Ended))
-            {
-                count.Release();
-                return;
-            }
-
-            object? was = Interlocked.CompareExchange(ref _carried, count, seen);
-            if (ReferenceEquals(was, seen))
-            {
-                (seen as CarriedCount)?.Release();
-                return;
-            }
-
-            seen = was;
-        }
-    }
+    public void Carry(CarriedCount count) => CarriedCount.Carry(ref _carried, count);
 
     /// <summary>Gives back what <see cref="Carry"/> took; called once, when the connection ends.</summary>
-    public void ReleaseCarried() => (Interlocked.Exchange(ref _carried, Ended) as CarriedCount)?.Release();
+    public void ReleaseCarried() => CarriedCount.ReleaseAll(ref _carried);
 
     /// <summary>The original destination a PROXY header named, if one was read.</summary>
     public IPEndPoint? Destination { get; set; }

@@ -164,14 +164,15 @@ public class RouteAdmissionTests
         using RouteAdmission limited = Create(new AdmissionConfig { MaxConnections = 2, MaxConnectionsPerClient = 1 }, previous: open);
         Assert.True(limited.StartsCounting);
 
-        CarriedCount live = limited.CountLive(Client)!;
+        object? carried = null;
+        CarriedCount.Carry(ref carried, limited.CountLive(Client)!);
         Assert.Equal(1, limited.LiveConnections);
         Assert.Equal(Refusal.ClientLimit, limited.TryAdmit(Client, out _));
         Assert.Equal(Refusal.None, limited.TryAdmit(IPAddress.Parse("10.0.0.2"), out AdmissionLease other));
         Assert.Equal(Refusal.RouteLimit, limited.TryAdmit(IPAddress.Parse("10.0.0.3"), out _));
 
-        live.Release();
-        live.Release();
+        CarriedCount.ReleaseAll(ref carried);
+        CarriedCount.ReleaseAll(ref carried);
         Assert.Equal(1, limited.LiveConnections);
         Assert.Equal(Refusal.None, limited.TryAdmit(Client, out AdmissionLease again));
         again.Dispose();
