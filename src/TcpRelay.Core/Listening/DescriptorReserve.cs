@@ -6,8 +6,9 @@ namespace TcpRelay.Listening;
 /// A few file descriptors held back for the runtime. When the process runs out of descriptors,
 /// the runtime itself may need one at any moment (to load an assembly for an exception's stack
 /// trace, to read a system setting) and aborts the process when it gets none. So the relay keeps
-/// these open while it accepts; the first EMFILE releases them, and accepting resumes only once
-/// they can be taken back, which means connections have ended and descriptors are free again.
+/// these open while it accepts; the first EMFILE releases them, and accepting and dialing resume
+/// only once they can be taken back, which means connections have ended and descriptors are free
+/// again.
 /// </summary>
 public static class DescriptorReserve
 {
@@ -19,16 +20,28 @@ public static class DescriptorReserve
     private static readonly Lock Gate = new();
     private static SafeFileHandle[]? _held;
 
-    /// <summary>True while the reserve is held, so accepting can go on.</summary>
-    public static bool IsHeld
+    private static volatile bool _givenAway;
+
+    /// <summary>
+    /// True from the moment the reserve is given to the runtime until it is taken back. The relay
+    /// then opens nothing new for connections, neither accepting nor dialing: a burst of
+    /// connections accepted just before would otherwise dial their targets with the numbers the
+    /// reserve freed (it left 2 to 8 of 16 free) and leave the runtime none.
+    /// </summary>
+    public static bool IsShort => _givenAway;
+
+    /// <summary>
+    /// Starts, while descriptors are plentiful, the runtime threads that waiting for them to come
+    /// back needs: the timer thread and the thread pool's gate thread, which the runtime starts on
+    /// first use. Starting a thread takes descriptors, and when the gate thread cannot start the
+    /// runtime ends the process: a relay that ran out before either had started, with nothing
+    /// free below the limit, exited with code 134. Both then run for the life of the process.
+    /// </summary>
+    public static async Task StartRuntimeThreadsAsync()
     {
-        get
-        {
-            lock (Gate)
-            {
-                return _held is not null;
-            }
-        }
+        // The timer thread hands the expired timer to the thread pool, which starts its gate
+        // thread and a worker for it.
+        await Task.Delay(1).ConfigureAwait(false);
     }
 
     /// <summary>Gives the reserved descriptors back to the process (after an EMFILE or ENFILE).</summary>
@@ -39,6 +52,7 @@ public static class DescriptorReserve
         {
             held = _held;
             _held = null;
+            _givenAway = true;
         }
 
         if (held is not null)
@@ -92,6 +106,7 @@ public static class DescriptorReserve
 
             handles[Size..].ForEach(h => h.Dispose());
             _held = [.. handles[..Size]];
+            _givenAway = false;
             return true;
         }
     }

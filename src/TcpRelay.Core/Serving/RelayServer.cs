@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using TcpRelay.Admission;
 using TcpRelay.Configuration;
 using TcpRelay.Diagnostics;
+using TcpRelay.Listening;
 using TcpRelay.Targets;
 
 namespace TcpRelay.Serving;
@@ -82,6 +83,7 @@ public sealed class RelayServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         FileDescriptorLimit.Check(config, _logger);
+        await DescriptorReserve.StartRuntimeThreadsAsync();
 
         // Set once: a reload that changes maxConnections takes effect at the next restart.
         _globalLimit = config.MaxConnections is int max ? new ConnectionCounter(max) : null;

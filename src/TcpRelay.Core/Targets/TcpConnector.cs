@@ -15,6 +15,11 @@ public static class TcpConnector
         EndPoint remote, ConnectionOptions options, IPEndPoint? localBind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(remote);
+        if (Listening.DescriptorReserve.IsShort)
+        {
+            throw new TargetDialException(DialFailure.Error, $"cannot create a socket for {remote}: out of file descriptors");
+        }
+
         Socket socket;
         try
         {

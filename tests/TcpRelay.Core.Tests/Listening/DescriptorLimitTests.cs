@@ -13,6 +13,7 @@ namespace TcpRelay.Listening;
 public sealed class DescriptorLimitTests
 {
     private const int Pairs = 8;
+    private const int Reserve = 16; // DescriptorReserve's size
     private const string Exhausted = "100 ";
     private const string Recovered = "101 ";
     private const string Ended = "200 ";
@@ -25,13 +26,9 @@ public sealed class DescriptorLimitTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         await using var backend = LoopbackBackend.Echo();
-        await using RelayHostProcess host = await RelayHostProcess.StartAsync(backend.EndPoint.Port);
+        (RelayHostProcess started, int limit) = await StartLimitedAsync(backend);
+        await using RelayHostProcess host = started;
         var relay = new IPEndPoint(IPAddress.Loopback, host.Port);
-        Assert.True(await TryExchangeAsync(relay, 0) == true, "the relay does not relay");
-        await host.WaitForLineAsync(Ended, TimeSpan.FromSeconds(10));
-
-        int limit = LimitLeaving(host.OpenDescriptors(), 2 * Pairs);
-        await host.LimitDescriptorsAsync(limit);
 
         // Clients one by one: the first ones are relayed, until a client waits in the backlog
         // because accept ran out of descriptors.
@@ -86,6 +83,78 @@ public sealed class DescriptorLimitTests
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"relayed {relayed} at limit {limit}; relay log:{Environment.NewLine}"
             + string.Join(Environment.NewLine, host.Lines));
+    }
+
+    /// <summary>
+    /// A burst that runs the relay out of descriptors: connections accepted in the burst and not
+    /// yet dialed when the reserve is given back must not take the reserve's numbers for their
+    /// targets, or the runtime finds none when it next starts a thread (it takes descriptors to
+    /// start one, and ends the process when some threads cannot start).
+    /// </summary>
+    [Fact]
+    public async Task ABurstThatRunsOutLeavesTheReserveToTheRuntime()
+    {
+        await using var backend = LoopbackBackend.Echo();
+        (RelayHostProcess started, int limit) = await StartLimitedAsync(backend);
+        await using RelayHostProcess host = started;
+        var relay = new IPEndPoint(IPAddress.Loopback, host.Port);
+
+        var clients = new List<Socket>();
+        try
+        {
+            // Connected at once, so that the loops accept them in batches and hand some over.
+            for (int i = 0; i < 6 * Pairs; i++)
+            {
+                var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                clients.Add(client);
+                try
+                {
+                    await client.ConnectAsync(relay, TestContext.Current.CancellationToken);
+                }
+                catch (SocketException)
+                {
+                    // Accepted and reset at once (its dial was refused) before the connect returned.
+                }
+            }
+
+            await host.WaitForLineAsync(Exhausted, TimeSpan.FromSeconds(10));
+            await Task.Delay(TimeSpan.FromSeconds(0.5), TestContext.Current.CancellationToken);
+            int free = host.FreeBelow(limit);
+            TestContext.Current.TestOutputHelper?.WriteLine($"free below the limit once out: {free}");
+            Assert.True(
+                free >= Reserve,
+                $"{free} descriptor numbers free below the limit, the reserve is {Reserve}; relay log:"
+                + Environment.NewLine + string.Join(Environment.NewLine, host.Lines));
+        }
+        finally
+        {
+            foreach (Socket client in clients)
+            {
+                client.Dispose();
+            }
+        }
+
+        // The burst's connections end and the limit is raised (as above, the runtime may have taken
+        // a number meanwhile); the reserve is taken back, and accepting and dialing work again.
+        await host.LimitDescriptorsAsync(limit + (4 * Pairs));
+        Assert.True(
+            await TryExchangeAsync(relay, 99) == true || await TryExchangeAsync(relay, 100) == true,
+            "no relaying after recovery; relay log:" + Environment.NewLine + string.Join(Environment.NewLine, host.Lines));
+    }
+
+    /// <summary>
+    /// The relay host, once it has relayed one connection and logged its end, with its limit
+    /// lowered to leave <see cref="Pairs"/> relayed connections' worth of descriptors.
+    /// </summary>
+    private static async Task<(RelayHostProcess Host, int Limit)> StartLimitedAsync(LoopbackBackend backend)
+    {
+        RelayHostProcess host = await RelayHostProcess.StartAsync(backend.EndPoint.Port);
+        var relay = new IPEndPoint(IPAddress.Loopback, host.Port);
+        Assert.True(await TryExchangeAsync(relay, 0) == true, "the relay does not relay");
+        await host.WaitForLineAsync(Ended, TimeSpan.FromSeconds(10));
+        int limit = LimitLeaving(host.OpenDescriptors(), 2 * Pairs);
+        await host.LimitDescriptorsAsync(limit);
+        return (host, limit);
     }
 
     /// <summary>

@@ -90,6 +90,9 @@ internal sealed class RelayHostProcess : IAsyncDisposable
         [.. Directory.GetFiles($"/proc/{Pid}/fd")
             .Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture))];
 
+    /// <summary>How many descriptor numbers below <paramref name="limit"/> the process leaves unused now.</summary>
+    public int FreeBelow(int limit) => limit - OpenDescriptors().Count(fd => fd < limit);
+
     /// <summary>Sets the soft RLIMIT_NOFILE of the running process with util-linux prlimit.</summary>
     public async Task LimitDescriptorsAsync(int limit)
     {

@@ -243,6 +243,12 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 
     private unsafe void Dial(DirectTarget dial)
     {
+        if (Listening.DescriptorReserve.IsShort)
+        {
+            DialFailed(DialFailure.Error, $"cannot create a socket for {dial.Remote}: out of file descriptors");
+            return;
+        }
+
         int fd = Native.Socket(dial.Family, Native.SockStream | Native.NonBlock | Native.CloseOnExec, 0);
         if (fd < 0)
         {

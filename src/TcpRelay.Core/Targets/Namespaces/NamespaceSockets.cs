@@ -125,6 +125,13 @@ internal sealed class NamespaceSockets
         Socket? socket = null;
         Exception? failure = null;
         bool returned = true;
+        if (Listening.DescriptorReserve.IsShort)
+        {
+            request.Socket.TrySetException(new TargetDialException(
+                DialFailure.Error, $"cannot create a socket in {request.Path}: out of file descriptors"));
+            return true;
+        }
+
         try
         {
             int entered = NetnsInterop.Enter(target);
@@ -140,6 +147,8 @@ internal sealed class NamespaceSockets
             }
             catch (SocketException e)
             {
+                // Out of descriptors, most likely: the runtime gets the reserve.
+                Listening.DescriptorReserve.Release();
                 failure = new TargetDialException(
                     DialFailure.Error, $"cannot create a socket in {request.Path}: {e.Message}", e);
             }
