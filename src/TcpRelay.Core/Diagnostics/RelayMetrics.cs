@@ -88,6 +88,7 @@ internal sealed class RelayMetrics : IDisposable
         DialFailure.Unreachable => "unreachable",
         DialFailure.Unresolved => "unresolved",
         DialFailure.PermissionDenied => "permission_denied",
+        DialFailure.NoDescriptors => "no_descriptors",
         _ => "error",
     };
 

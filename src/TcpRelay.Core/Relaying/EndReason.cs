@@ -39,6 +39,9 @@ public enum EndReason
     /// <summary>The service stopped, or the route was removed, before the connection ended.</summary>
     Shutdown,
 
-    /// <summary>The relay ran out of descriptors for the kernel pipe a direction needed.</summary>
+    /// <summary>
+    /// The relay ran out of descriptors: for the target's socket, or for the kernel pipe a
+    /// direction needed.
+    /// </summary>
     NoResources,
 }

@@ -503,6 +503,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
             {
                 DialFailure.Refused => EndReason.TargetRefused,
                 DialFailure.TimedOut => EndReason.ConnectTimeout,
+                DialFailure.NoDescriptors => EndReason.NoResources,
                 _ => EndReason.TargetUnavailable,
             };
         }
@@ -611,8 +612,14 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
 
     private void OnDialFailed(ITargetDialer dialer, TargetDialException e)
     {
-        (dialer as IDirectDialer)?.Report(e.Message);
         _metrics.ConnectFailed(Name, e.Failure);
+        if (e.Failure == DialFailure.NoDescriptors)
+        {
+            // The relay's shortage, not the target's: the listener says so when accepting stops.
+            return;
+        }
+
+        (dialer as IDirectDialer)?.Report(e.Message);
         if (Interlocked.Exchange(ref _dialFailing, 1) == 0)
         {
             ServerLog.TargetFailing(_logger, Name, dialer.CurrentTarget, e.Message);

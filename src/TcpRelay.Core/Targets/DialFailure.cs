@@ -18,6 +18,12 @@ public enum DialFailure
     /// <summary>The relay lacks a privilege it needs (for example CAP_SYS_ADMIN for setns).</summary>
     PermissionDenied,
 
+    /// <summary>
+    /// The relay itself is out of file descriptors, so no socket could be made: not the target's
+    /// doing, and not counted against its health.
+    /// </summary>
+    NoDescriptors,
+
     /// <summary>Any other socket or system error.</summary>
     Error,
 }

@@ -17,7 +17,7 @@ public static class TcpConnector
         ArgumentNullException.ThrowIfNull(remote);
         if (Listening.DescriptorReserve.IsShort)
         {
-            throw new TargetDialException(DialFailure.Error, $"cannot create a socket for {remote}: out of file descriptors");
+            throw new TargetDialException(DialFailure.NoDescriptors, $"cannot create a socket for {remote}: out of file descriptors");
         }
 
         Socket socket;
@@ -27,12 +27,14 @@ public static class TcpConnector
         }
         catch (SocketException e)
         {
-            // Out of descriptors (EMFILE/ENFILE), most likely: the target is not to blame, but
-            // the connection fails the same way and must be reported as a dial failure. The
-            // runtime gets the reserve, and accepting pauses until descriptors are back.
+            // Out of descriptors (EMFILE/ENFILE), most likely: the connection fails as a dial
+            // failure of its own kind, which the target's health does not count. The runtime gets
+            // the reserve, and accepting pauses until descriptors are back.
             Listening.DescriptorReserve.Release();
             throw new TargetDialException(
-                DialFailure.Error, $"cannot create a socket for {remote}: {e.Message}", e);
+                e.SocketErrorCode == SocketError.TooManyOpenSockets ? DialFailure.NoDescriptors : DialFailure.Error,
+                $"cannot create a socket for {remote}: {e.Message}",
+                e);
         }
 
         try

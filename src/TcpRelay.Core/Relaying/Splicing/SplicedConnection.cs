@@ -245,7 +245,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
     {
         if (Listening.DescriptorReserve.IsShort)
         {
-            DialFailed(DialFailure.Error, $"cannot create a socket for {dial.Remote}: out of file descriptors");
+            DialFailed(DialFailure.NoDescriptors, $"cannot create a socket for {dial.Remote}: out of file descriptors");
             return;
         }
 
@@ -253,12 +253,15 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         if (fd < 0)
         {
             int error = Native.Errno;
-            if (error is Native.EMFile or Native.ENFile)
+            bool exhausted = error is Native.EMFile or Native.ENFile;
+            if (exhausted)
             {
                 Listening.DescriptorReserve.Release();
             }
 
-            DialFailed(DialFailure.Error, $"cannot create a socket for {dial.Remote}: {Marshal.GetPInvokeErrorMessage(error)}");
+            DialFailed(
+                exhausted ? DialFailure.NoDescriptors : DialFailure.Error,
+                $"cannot create a socket for {dial.Remote}: {Marshal.GetPInvokeErrorMessage(error)}");
             return;
         }
 
@@ -635,6 +638,7 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         {
             DialFailure.Refused => EndReason.TargetRefused,
             DialFailure.TimedOut => EndReason.ConnectTimeout,
+            DialFailure.NoDescriptors => EndReason.NoResources,
             _ => EndReason.TargetUnavailable,
         };
         RecordFailure(reason);

@@ -128,7 +128,7 @@ internal sealed class NamespaceSockets
         if (Listening.DescriptorReserve.IsShort)
         {
             request.Socket.TrySetException(new TargetDialException(
-                DialFailure.Error, $"cannot create a socket in {request.Path}: out of file descriptors"));
+                DialFailure.NoDescriptors, $"cannot create a socket in {request.Path}: out of file descriptors"));
             return true;
         }
 
@@ -150,7 +150,9 @@ internal sealed class NamespaceSockets
                 // Out of descriptors, most likely: the runtime gets the reserve.
                 Listening.DescriptorReserve.Release();
                 failure = new TargetDialException(
-                    DialFailure.Error, $"cannot create a socket in {request.Path}: {e.Message}", e);
+                    e.SocketErrorCode == SocketError.TooManyOpenSockets ? DialFailure.NoDescriptors : DialFailure.Error,
+                    $"cannot create a socket in {request.Path}: {e.Message}",
+                    e);
             }
             finally
             {
