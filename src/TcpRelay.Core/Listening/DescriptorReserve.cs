@@ -26,7 +26,7 @@ public static class DescriptorReserve
     /// True from the moment the reserve is given to the runtime until it is taken back. The relay
     /// then opens nothing new for connections, neither accepting nor dialing: a burst of
     /// connections accepted just before would otherwise dial their targets with the numbers the
-    /// reserve freed (it left 2 to 8 of 16 free) and leave the runtime none.
+    /// reserve freed (in a test burst they left as few as 2 of the 16) and leave the runtime none.
     /// </summary>
     public static bool IsShort => _givenAway;
 
