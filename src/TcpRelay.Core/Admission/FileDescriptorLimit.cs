@@ -75,6 +75,9 @@ internal static partial class FileDescriptorLimit
         return config.MaxConnections is int global ? Math.Min(global, routes ?? long.MaxValue) : routes;
     }
 
+    /// <summary>The soft RLIMIT_NOFILE, or null when it cannot be read.</summary>
+    public static ulong? SoftLimit() => GetLimit(out RLimit limit) == 0 ? limit.Current : null;
+
     public static long DescriptorsNeeded(long connections, int listeners) => (2 * connections) + listeners + Spare;
 
     public static long ConnectionsThatFit(ulong limit, int listeners) =>

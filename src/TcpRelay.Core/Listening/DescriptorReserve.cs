@@ -83,10 +83,18 @@ public static class DescriptorReserve
                 return true;
             }
 
-            var handles = new List<SafeFileHandle>(Size + Margin);
+            // Counted before anything is opened: opening the reserve and the margin to find out
+            // would, while descriptors are short, take every free one for a moment, the moment
+            // the runtime may need one to start a thread.
+            if (FreeBelowLimit() < Size + Margin)
+            {
+                return false;
+            }
+
+            var handles = new List<SafeFileHandle>(Size);
             try
             {
-                for (int i = 0; i < Size + Margin; i++)
+                for (int i = 0; i < Size; i++)
                 {
                     handles.Add(File.OpenHandle("/dev/null"));
                 }
@@ -104,10 +112,48 @@ public static class DescriptorReserve
                 return true;
             }
 
-            handles[Size..].ForEach(h => h.Dispose());
-            _held = [.. handles[..Size]];
+            _held = [.. handles];
             _givenAway = false;
             return true;
         }
+    }
+
+    /// <summary>
+    /// Descriptor numbers below the soft limit that the process does not use (the listing's own
+    /// descriptor counts as used); unbounded when the limit or /proc cannot be read.
+    /// </summary>
+    private static long FreeBelowLimit()
+    {
+        if (Admission.FileDescriptorLimit.SoftLimit() is not ulong limit || limit >= int.MaxValue)
+        {
+            return long.MaxValue;
+        }
+
+        long used = 0;
+        try
+        {
+            foreach (string entry in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+            {
+                if (int.TryParse(Path.GetFileName(entry.AsSpan()), out int fd) && (ulong)fd < limit)
+                {
+                    used++;
+                }
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return long.MaxValue;
+        }
+        catch (IOException)
+        {
+            // Not even the listing's descriptor could be had.
+            return 0;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return long.MaxValue;
+        }
+
+        return (long)limit - used;
     }
 }
