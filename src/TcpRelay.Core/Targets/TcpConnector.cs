@@ -27,12 +27,17 @@ public static class TcpConnector
         }
         catch (SocketException e)
         {
-            // Out of descriptors (EMFILE/ENFILE), most likely: the connection fails as a dial
-            // failure of its own kind, which the target's health does not count. The runtime gets
-            // the reserve, and accepting pauses until descriptors are back.
-            Listening.DescriptorReserve.Release();
+            // Out of descriptors (EMFILE/ENFILE): the connection fails as a dial failure of its
+            // own kind, which the target's health does not count. The runtime gets the reserve,
+            // and accepting pauses until descriptors are back.
+            bool exhausted = e.SocketErrorCode == SocketError.TooManyOpenSockets;
+            if (exhausted)
+            {
+                Listening.DescriptorReserve.Release();
+            }
+
             throw new TargetDialException(
-                e.SocketErrorCode == SocketError.TooManyOpenSockets ? DialFailure.NoDescriptors : DialFailure.Error,
+                exhausted ? DialFailure.NoDescriptors : DialFailure.Error,
                 $"cannot create a socket for {remote}: {e.Message}",
                 e);
         }

@@ -147,10 +147,15 @@ internal sealed class NamespaceSockets
             }
             catch (SocketException e)
             {
-                // Out of descriptors, most likely: the runtime gets the reserve.
-                Listening.DescriptorReserve.Release();
+                // Out of descriptors: the runtime gets the reserve.
+                bool exhausted = e.SocketErrorCode == SocketError.TooManyOpenSockets;
+                if (exhausted)
+                {
+                    Listening.DescriptorReserve.Release();
+                }
+
                 failure = new TargetDialException(
-                    e.SocketErrorCode == SocketError.TooManyOpenSockets ? DialFailure.NoDescriptors : DialFailure.Error,
+                    exhausted ? DialFailure.NoDescriptors : DialFailure.Error,
                     $"cannot create a socket in {request.Path}: {e.Message}",
                     e);
             }
