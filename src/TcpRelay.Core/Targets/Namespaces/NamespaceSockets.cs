@@ -115,6 +115,15 @@ internal sealed class NamespaceSockets
             return true;
         }
 
+        // Before the namespace file is opened: it takes a descriptor too, and an early return
+        // must not leave it open.
+        if (Listening.DescriptorReserve.IsShort)
+        {
+            request.Socket.TrySetException(new TargetDialException(
+                DialFailure.NoDescriptors, $"cannot create a socket in {request.Path}: out of file descriptors"));
+            return true;
+        }
+
         int target = NetnsInterop.Open(request.Path, out int errno);
         if (target < 0)
         {
@@ -125,13 +134,6 @@ internal sealed class NamespaceSockets
         Socket? socket = null;
         Exception? failure = null;
         bool returned = true;
-        if (Listening.DescriptorReserve.IsShort)
-        {
-            request.Socket.TrySetException(new TargetDialException(
-                DialFailure.NoDescriptors, $"cannot create a socket in {request.Path}: out of file descriptors"));
-            return true;
-        }
-
         try
         {
             int entered = NetnsInterop.Enter(target);
