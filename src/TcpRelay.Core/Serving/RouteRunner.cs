@@ -499,13 +499,7 @@ internal sealed class RouteRunner : IAsyncDisposable, ISpliceObserver
         {
             OnDialFailed(dialer, e);
             SocketReset.Close(client);
-            return e.Failure switch
-            {
-                DialFailure.Refused => EndReason.TargetRefused,
-                DialFailure.TimedOut => EndReason.ConnectTimeout,
-                DialFailure.NoDescriptors => EndReason.NoResources,
-                _ => EndReason.TargetUnavailable,
-            };
+            return DialEnd.Of(e.Failure);
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {

@@ -15,9 +15,9 @@ public static class TcpConnector
         EndPoint remote, ConnectionOptions options, IPEndPoint? localBind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(remote);
-        if (Listening.DescriptorReserve.IsShort)
+        if (SocketShortage.Refusal("for", remote) is { } refused)
         {
-            throw new TargetDialException(DialFailure.NoDescriptors, $"cannot create a socket for {remote}: out of file descriptors");
+            throw refused;
         }
 
         Socket socket;
@@ -27,19 +27,7 @@ public static class TcpConnector
         }
         catch (SocketException e)
         {
-            // Out of descriptors (EMFILE/ENFILE): the connection fails as a dial failure of its
-            // own kind, which the target's health does not count. The runtime gets the reserve,
-            // and accepting pauses until descriptors are back.
-            bool exhausted = e.SocketErrorCode == SocketError.TooManyOpenSockets;
-            if (exhausted)
-            {
-                Listening.DescriptorReserve.Release();
-            }
-
-            throw new TargetDialException(
-                exhausted ? DialFailure.NoDescriptors : DialFailure.Error,
-                $"cannot create a socket for {remote}: {e.Message}",
-                e);
+            throw SocketShortage.Failed(e.SocketErrorCode == SocketError.TooManyOpenSockets, "for", remote, e.Message, e);
         }
 
         try

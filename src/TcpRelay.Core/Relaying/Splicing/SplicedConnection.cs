@@ -243,9 +243,9 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
 
     private unsafe void Dial(DirectTarget dial)
     {
-        if (Listening.DescriptorReserve.IsShort)
+        if (SocketShortage.Refusal("for", dial.Remote) is { } refused)
         {
-            DialFailed(DialFailure.NoDescriptors, $"cannot create a socket for {dial.Remote}: out of file descriptors");
+            DialFailed(refused);
             return;
         }
 
@@ -253,15 +253,8 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         if (fd < 0)
         {
             int error = Native.Errno;
-            bool exhausted = error is Native.EMFile or Native.ENFile;
-            if (exhausted)
-            {
-                Listening.DescriptorReserve.Release();
-            }
-
-            DialFailed(
-                exhausted ? DialFailure.NoDescriptors : DialFailure.Error,
-                $"cannot create a socket for {dial.Remote}: {Marshal.GetPInvokeErrorMessage(error)}");
+            DialFailed(SocketShortage.Failed(
+                error is Native.EMFile or Native.ENFile, "for", dial.Remote, Marshal.GetPInvokeErrorMessage(error)));
             return;
         }
 
@@ -632,17 +625,12 @@ internal sealed class SplicedConnection : RelayTraffic, ILoopWork
         }
     }
 
-    private void DialFailed(DialFailure failure, string message)
+    private void DialFailed(DialFailure failure, string message) => DialFailed(new TargetDialException(failure, message));
+
+    private void DialFailed(TargetDialException failure)
     {
-        EndReason reason = failure switch
-        {
-            DialFailure.Refused => EndReason.TargetRefused,
-            DialFailure.TimedOut => EndReason.ConnectTimeout,
-            DialFailure.NoDescriptors => EndReason.NoResources,
-            _ => EndReason.TargetUnavailable,
-        };
-        RecordFailure(reason);
-        _observer.OnDialFailed(this, new TargetDialException(failure, message));
+        RecordFailure(DialEnd.Of(failure.Failure));
+        _observer.OnDialFailed(this, failure);
         Close(reset: true);
     }
 

@@ -117,10 +117,9 @@ internal sealed class NamespaceSockets
 
         // Before the namespace file is opened: it takes a descriptor too, and an early return
         // must not leave it open.
-        if (Listening.DescriptorReserve.IsShort)
+        if (SocketShortage.Refusal("in", request.Path) is { } refused)
         {
-            request.Socket.TrySetException(new TargetDialException(
-                DialFailure.NoDescriptors, $"cannot create a socket in {request.Path}: out of file descriptors"));
+            request.Socket.TrySetException(refused);
             return true;
         }
 
@@ -149,17 +148,8 @@ internal sealed class NamespaceSockets
             }
             catch (SocketException e)
             {
-                // Out of descriptors: the runtime gets the reserve.
-                bool exhausted = e.SocketErrorCode == SocketError.TooManyOpenSockets;
-                if (exhausted)
-                {
-                    Listening.DescriptorReserve.Release();
-                }
-
-                failure = new TargetDialException(
-                    exhausted ? DialFailure.NoDescriptors : DialFailure.Error,
-                    $"cannot create a socket in {request.Path}: {e.Message}",
-                    e);
+                failure = SocketShortage.Failed(
+                    e.SocketErrorCode == SocketError.TooManyOpenSockets, "in", request.Path, e.Message, e);
             }
             finally
             {
